@@ -30,3 +30,21 @@ serve:
 
 verify:
 	$(GO) run ./cmd/mxharness verify
+
+# The simulator as a container image: a static binary copied into FROM scratch (nothing to pull).
+IMAGE ?= mxharness/simulator:dev
+image: build
+	docker build -t $(IMAGE) -f Dockerfile bin
+
+# Every fuzz target of every package, each for FUZZTIME (bounded: CI runs this).
+FUZZTIME ?= 15s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
