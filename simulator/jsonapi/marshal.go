@@ -103,35 +103,41 @@ func (e *encoder) value(v any, depth int) {
 	case float32:
 		e.real(float64(x))
 	case map[string]any:
-		e.object(depth, len(x), func(yield func(string) bool) {
-			for k := range x {
-				if !yield(k) {
-					return
-				}
-			}
-		}, func(k string) { e.value(x[k], depth+1) })
+		for i, k := range e.openObject(depth, sortedKeys(e, depth, x)) {
+			e.key(i, k, depth)
+			e.value(x[k], depth+1)
+		}
+		e.closeObject(depth, len(x))
 	case map[string]string:
-		e.object(depth, len(x), func(yield func(string) bool) {
-			for k := range x {
-				if !yield(k) {
-					return
-				}
-			}
-		}, func(k string) { e.str(x[k]) })
+		for i, k := range e.openObject(depth, sortedKeys(e, depth, x)) {
+			e.key(i, k, depth)
+			e.str(x[k])
+		}
+		e.closeObject(depth, len(x))
 	case map[string]int64:
-		e.object(depth, len(x), func(yield func(string) bool) {
-			for k := range x {
-				if !yield(k) {
-					return
-				}
-			}
-		}, func(k string) { e.int(x[k]) })
+		for i, k := range e.openObject(depth, sortedKeys(e, depth, x)) {
+			e.key(i, k, depth)
+			e.int(x[k])
+		}
+		e.closeObject(depth, len(x))
 	case []any:
-		e.array(depth, len(x), func(i int) { e.value(x[i], depth+1) })
+		for i, el := range x {
+			e.element(i, depth)
+			e.value(el, depth+1)
+		}
+		e.closeArray(depth, len(x))
 	case []map[string]any:
-		e.array(depth, len(x), func(i int) { e.value(x[i], depth+1) })
+		for i, el := range x {
+			e.element(i, depth)
+			e.value(el, depth+1)
+		}
+		e.closeArray(depth, len(x))
 	case []string:
-		e.array(depth, len(x), func(i int) { e.str(x[i]) })
+		for i, el := range x {
+			e.element(i, depth)
+			e.str(el)
+		}
+		e.closeArray(depth, len(x))
 	case json.Number:
 		e.number(x)
 	default:
@@ -202,53 +208,70 @@ func AppendReal(dst []byte, f float64) []byte {
 	return dst
 }
 
-func (e *encoder) object(depth, n int, keys func(yield func(string) bool), writeValue func(string)) {
+// sortedKeys returns m's keys sorted, in the scratch slice of this depth.
+// Deeper objects use deeper slices, so the slice stays intact while the
+// object's values are written.
+func sortedKeys[V any](e *encoder, depth int, m map[string]V) []string {
+	for len(e.keys) <= depth {
+		e.keys = append(e.keys, nil)
+	}
+	keys := e.keys[depth][:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	e.keys[depth] = keys
+	return keys
+}
+
+// openObject writes '{' for a non-empty object and returns its keys.
+func (e *encoder) openObject(depth int, keys []string) []string {
+	if len(keys) > 0 {
+		e.buf.WriteByte('{')
+	}
+	return keys
+}
+
+// key writes the separator, indentation and `"k": ` before member i.
+func (e *encoder) key(i int, k string, depth int) {
+	if i > 0 {
+		e.buf.WriteByte(',')
+	}
+	e.newline(depth + 1)
+	e.str(k)
+	if e.pretty {
+		e.buf.WriteString(": ")
+	} else {
+		e.buf.WriteByte(':')
+	}
+}
+
+func (e *encoder) closeObject(depth, n int) {
 	if n == 0 {
 		e.buf.WriteString("{}")
 		return
 	}
-	for len(e.keys) <= depth {
-		e.keys = append(e.keys, nil)
-	}
-	sorted := e.keys[depth][:0]
-	for k := range keys {
-		sorted = append(sorted, k)
-	}
-	slices.Sort(sorted)
-	e.keys[depth] = sorted
-	e.buf.WriteByte('{')
-	for i, k := range sorted {
-		if i > 0 {
-			e.buf.WriteByte(',')
-		}
-		e.newline(depth + 1)
-		e.str(k)
-		if e.pretty {
-			e.buf.WriteString(": ")
-		} else {
-			e.buf.WriteByte(':')
-		}
-		writeValue(k)
-	}
 	e.newline(depth)
 	e.buf.WriteByte('}')
-	// Nested objects reuse deeper scratch slices only, so sorted is intact
-	// until here; clear the strings so the scratch does not pin them.
-	clear(sorted)
+	// Do not let the scratch slice pin the map's key strings.
+	clear(e.keys[depth])
 }
 
-func (e *encoder) array(depth, n int, writeElem func(int)) {
+// element writes '[' before the first element, or the separator, and the
+// indentation before element i.
+func (e *encoder) element(i, depth int) {
+	if i == 0 {
+		e.buf.WriteByte('[')
+	} else {
+		e.buf.WriteByte(',')
+	}
+	e.newline(depth + 1)
+}
+
+func (e *encoder) closeArray(depth, n int) {
 	if n == 0 {
 		e.buf.WriteString("[]")
 		return
-	}
-	e.buf.WriteByte('[')
-	for i := range n {
-		if i > 0 {
-			e.buf.WriteByte(',')
-		}
-		e.newline(depth + 1)
-		writeElem(i)
 	}
 	e.newline(depth)
 	e.buf.WriteByte(']')
