@@ -1,0 +1,37 @@
+package spec
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// controlYAML is the OpenAPI description of the simulator's control API
+// (/sim/v1), which is not part of MaxScale and so lives apart from the
+// sessions contract.
+//
+//go:embed control.yaml
+var controlYAML []byte
+
+// ControlYAML returns the control API's OpenAPI document as embedded. The
+// caller must not modify the slice.
+func ControlYAML() []byte { return controlYAML }
+
+// LoadControl parses and validates the control API's OpenAPI document once.
+// The returned document is shared and must be treated as read-only.
+func LoadControl() (*openapi3.T, error) { return loadControlOnce() }
+
+var loadControlOnce = sync.OnceValues(func() (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(controlYAML)
+	if err != nil {
+		return nil, fmt.Errorf("parse control.yaml: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validate control.yaml: %w", err)
+	}
+	return doc, nil
+})
