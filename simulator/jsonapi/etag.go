@@ -1,0 +1,203 @@
+package jsonapi
+
+import (
+	"crypto/sha1"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// ETag returns MaxScale's entity tag for a reply body: the lower-case hex
+// SHA-1 of the bytes, in double quotes. MaxScale hashes the handler's body
+// dumped compactly before fields/filter/page are applied, and an empty body
+// (every write reply, every HEAD) gives
+// "da39a3ee5e6b4b0d3255bfef95601890afd80709".
+func ETag(body []byte) string {
+	sum := sha1.Sum(body)
+	return `"` + hex.EncodeToString(sum[:]) + `"`
+}
+
+// DateHeader formats t for MaxScale's Date header, which uses a two-digit
+// year: "Thu, 26 Nov 26 19:35:54 GMT" (deviation date-two-digit-year).
+func DateHeader(t time.Time) string {
+	return t.UTC().Format("Mon, 02 Jan 06 15:04:05 GMT")
+}
+
+// HTTPDate formats t as an RFC 7231 IMF-fixdate with a four-digit year, as
+// MaxScale writes Last-Modified and the session's `connected` attribute.
+func HTTPDate(t time.Time) string {
+	return t.UTC().Format(http.TimeFormat)
+}
+
+// veryOld is what an unparseable date becomes in MaxScale (strptime fails
+// and leaves a zeroed struct tm: year 1900).
+var veryOld = time.Date(1900, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// ParseHTTPDate reads an HTTP date the way MaxScale does
+// (strptime "%a, %d %b %Y %T GMT"); text after the date is ignored. A value
+// that does not parse is a very old time (1900), so it precedes every
+// Last-Modified.
+func ParseHTTPDate(s string) time.Time {
+	t, ok := parseIMFDate(s)
+	if !ok {
+		return veryOld
+	}
+	return t
+}
+
+func parseIMFDate(s string) (time.Time, bool) {
+	const n = len("Mon, 02 Jan 2006 15:04:05 GMT")
+	if len(s) < n {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(http.TimeFormat, s[:n])
+	return t, err == nil
+}
+
+// Validators are what conditional headers are checked against.
+type Validators struct {
+	ETag         string    // quoted, as sent in the ETag header
+	LastModified time.Time // compared at one-second resolution
+}
+
+// Conditions are a request's conditional headers; "" means absent.
+type Conditions struct {
+	IfMatch           string
+	IfNoneMatch       string
+	IfModifiedSince   string
+	IfUnmodifiedSince string
+}
+
+// ConditionsFromHeader reads the four conditional headers.
+func ConditionsFromHeader(h http.Header) Conditions {
+	return Conditions{
+		IfMatch:           h.Get("If-Match"),
+		IfNoneMatch:       h.Get("If-None-Match"),
+		IfModifiedSince:   h.Get("If-Modified-Since"),
+		IfUnmodifiedSince: h.Get("If-Unmodified-Since"),
+	}
+}
+
+// Outcome is the result of evaluating conditional headers.
+type Outcome int
+
+const (
+	// Proceed: reply normally (shape the body, send ETag and
+	// Last-Modified on GET/HEAD, stamp Last-Modified after a write).
+	Proceed Outcome = iota
+	// NotModified: 304 with an empty body.
+	NotModified
+	// PreconditionFailed: 412 with an empty body.
+	PreconditionFailed
+	// AsIs (MaxScale only): send the handler's reply unchanged, without
+	// ETag/Last-Modified headers, without fields/filter/page, and without
+	// stamping Last-Modified for a write.
+	AsIs
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Proceed:
+		return "proceed"
+	case NotModified:
+		return "304"
+	case PreconditionFailed:
+		return "412"
+	case AsIs:
+		return "as-is"
+	}
+	return "unknown"
+}
+
+// EvaluateMaxScale is MaxScale 24.02.4's check, run after the handler (so a
+// write has already been applied; v.ETag is then the empty-body tag):
+//
+//  1. If-Unmodified-Since present and Last-Modified later than it, or
+//     If-Match present and not exactly v.ETag → PreconditionFailed;
+//  2. else if If-Modified-Since or If-None-Match present: when
+//     (IMS absent or Last-Modified <= IMS) and (INM absent or INM exactly
+//     v.ETag) → NotModified, otherwise AsIs;
+//  3. else Proceed.
+//
+// Tags compare as exact strings (no `*`, lists or W/); dates that do not
+// parse are very old.
+func (c Conditions) EvaluateMaxScale(v Validators) Outcome {
+	lastMod := v.LastModified.Truncate(time.Second)
+	if c.IfUnmodifiedSince != "" && lastMod.After(ParseHTTPDate(c.IfUnmodifiedSince)) ||
+		c.IfMatch != "" && c.IfMatch != v.ETag {
+		return PreconditionFailed
+	}
+	if c.IfModifiedSince == "" && c.IfNoneMatch == "" {
+		return Proceed
+	}
+	if (c.IfModifiedSince == "" || !lastMod.After(ParseHTTPDate(c.IfModifiedSince))) &&
+		(c.IfNoneMatch == "" || c.IfNoneMatch == v.ETag) {
+		return NotModified
+	}
+	return AsIs
+}
+
+// EvaluateRFC7232 is the documented behaviour (RFC 7232 §6), to run BEFORE
+// a write is applied, with v describing the current representation (what
+// a GET would return) and exists telling whether the target exists:
+//
+//  1. If-Match present: false (no strong match, `*` without a resource)
+//     → PreconditionFailed;
+//  2. else If-Unmodified-Since present, a valid date, and Last-Modified
+//     later → PreconditionFailed;
+//  3. If-None-Match present: true (weak match, `*` with a resource) →
+//     NotModified for GET/HEAD, PreconditionFailed otherwise;
+//  4. else for GET/HEAD, If-Modified-Since present, a valid date, and
+//     Last-Modified not later → NotModified;
+//  5. Proceed.
+func (c Conditions) EvaluateRFC7232(method string, v Validators, exists bool) Outcome {
+	lastMod := v.LastModified.Truncate(time.Second)
+	safe := method == http.MethodGet || method == http.MethodHead
+	if c.IfMatch != "" {
+		if !tagListMatches(c.IfMatch, v.ETag, exists, strongMatch) {
+			return PreconditionFailed
+		}
+	} else if t, ok := parseIMFDate(c.IfUnmodifiedSince); ok && lastMod.After(t) {
+		return PreconditionFailed
+	}
+	if c.IfNoneMatch != "" {
+		if tagListMatches(c.IfNoneMatch, v.ETag, exists, weakMatch) {
+			if safe {
+				return NotModified
+			}
+			return PreconditionFailed
+		}
+	} else if t, ok := parseIMFDate(c.IfModifiedSince); ok && safe && !lastMod.After(t) {
+		return NotModified
+	}
+	return Proceed
+}
+
+// tagListMatches evaluates an If-Match / If-None-Match field value: `*`
+// matches any existing representation, otherwise any listed tag that
+// matches current under cmp.
+func tagListMatches(field, current string, exists bool, cmp func(a, b string) bool) bool {
+	if strings.TrimSpace(field) == "*" {
+		return exists
+	}
+	if !exists || current == "" {
+		return false
+	}
+	for tag := range strings.SplitSeq(field, ",") {
+		if cmp(strings.TrimSpace(tag), current) {
+			return true
+		}
+	}
+	return false
+}
+
+// strongMatch: both tags strong and identical (RFC 7232 §2.3.2).
+func strongMatch(a, b string) bool {
+	return !strings.HasPrefix(a, "W/") && !strings.HasPrefix(b, "W/") && a == b
+}
+
+// weakMatch: identical opaque tags, ignoring W/.
+func weakMatch(a, b string) bool {
+	return strings.TrimPrefix(a, "W/") == strings.TrimPrefix(b, "W/")
+}

@@ -1,0 +1,163 @@
+package jsonapi
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Error is a request failure produced while shaping a response. Details are
+// the `detail` texts of MaxScale's error document, in order; they already
+// include messages logged earlier in the same request (such as
+// "Invalid filter expression: id"). When Details is empty MaxScale sends
+// the status with an empty body, unless older logged messages are pending
+// (see Shape).
+type Error struct {
+	Status  int
+	Details []string
+}
+
+func (e *Error) Error() string {
+	if len(e.Details) == 0 {
+		return http.StatusText(e.Status) + " (empty body)"
+	}
+	return http.StatusText(e.Status) + ": " + strings.Join(e.Details, "; ")
+}
+
+// EmptyBody reports whether the error has no detail text of its own.
+func (e *Error) EmptyBody() bool { return len(e.Details) == 0 }
+
+// ErrorDocument builds MaxScale's error body `{"errors":[{"detail":…},…]}`
+// for Marshal; it returns nil when there is nothing to report, which means
+// an empty body.
+func ErrorDocument(details []string) map[string]any {
+	if len(details) == 0 {
+		return nil
+	}
+	errs := make([]any, len(details))
+	for i, d := range details {
+		errs[i] = map[string]any{"detail": d}
+	}
+	return map[string]any{"errors": errs}
+}
+
+// Options selects between MaxScale 24.02.4's behaviour (the zero value)
+// and the documented one where they differ.
+type Options struct {
+	// IgnorePathFilterWithoutRows makes filter[<jsonpath>] a no-op on a
+	// response without a `data` array (a single resource, an error, an
+	// empty body), as API.md documents ("never filtered"). MaxScale
+	// 24.02.4 answers 400 with an empty body instead (deviation
+	// jsonpath-filter-on-single-400). A malformed expression is a 400 with
+	// its parser message either way.
+	IgnorePathFilterWithoutRows bool
+}
+
+// Shape applies MaxScale's query-driven reshaping to a response document,
+// in MaxScale's order: row filters (`filter=<pointer>=<expr>`, then each
+// `filter[<jsonpath>]=<expr>` in URL order, ANDed), then paging
+// (`page[size]`, `page[number]`), then sparse fieldsets (`fields[<type>]`).
+//
+// doc is the handler's document (nil for an empty body); it is not
+// modified. Whether it is a collection follows from `data` being an
+// array, as in MaxScale: pointer filters and paging leave single resources
+// alone. The result is the document to marshal.
+//
+// logged holds messages MaxScale logs at error level without failing the
+// request — `Invalid filter expression: <value>` for a `filter` value
+// without '='. MaxScale keeps them in a process-wide buffer and puts them
+// in front of the details of the next error reply on any request; the
+// caller should do the same. On failure err is an *Error whose Details
+// already begin with this request's logged messages; the caller prepends
+// older buffered messages.
+func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err error) {
+	fail := func(status int, detail ...string) (any, []string, error) {
+		return nil, nil, &Error{Status: status, Details: append(logged, detail...)}
+	}
+	root, _ := doc.(map[string]any)
+
+	if value, ok := q.Get("filter"); ok && value != "" {
+		ptr, expr, found := strings.Cut(value, "=")
+		if !found {
+			logged = append(logged, msgInvalidFilterForm+value)
+		} else {
+			m, perr := parseFilterExpression(expr)
+			if perr != nil {
+				return fail(http.StatusBadRequest, perr.Error())
+			}
+			root = filterRows(root, func(row any) bool {
+				v, ok := jsonPointer(row, ptr)
+				return ok && m(v)
+			})
+		}
+	}
+
+	for _, key := range q.Keys() {
+		path, ok := bracketed(key, "filter")
+		if !ok {
+			continue
+		}
+		value, _ := q.Get(key)
+		m, perr := parseFilterExpression(value)
+		if perr != nil {
+			return fail(http.StatusBadRequest, perr.Error())
+		}
+		if _, isRows := asArray(root["data"]); !isRows {
+			if opts.IgnorePathFilterWithoutRows {
+				continue
+			}
+			return fail(http.StatusBadRequest)
+		}
+		root = filterRows(root, func(row any) bool {
+			matched := false
+			jsonPath(row, path, func(node any) bool {
+				matched = m(node)
+				return matched
+			})
+			return matched
+		})
+	}
+
+	if size, number, ok := pageParams(q); ok && root != nil {
+		root = paginate(root, size, number)
+	}
+
+	for _, key := range q.Keys() {
+		typ, ok := bracketed(key, "fields")
+		if !ok || root == nil {
+			continue
+		}
+		if value, _ := q.Get(key); value != "" {
+			root = parseFields(typ, value).apply(root)
+		}
+	}
+
+	if root == nil {
+		return doc, logged, nil
+	}
+	return root, logged, nil
+}
+
+// bracketed returns X for a key `<name>[X]`.
+func bracketed(key, name string) (string, bool) {
+	inner, ok := strings.CutPrefix(key, name+"[")
+	if !ok || !strings.HasSuffix(inner, "]") {
+		return "", false
+	}
+	return inner[:len(inner)-1], true
+}
+
+// filterRows keeps the rows of an array `data` for which keep is true;
+// documents without a `data` array are returned unchanged.
+func filterRows(doc map[string]any, keep func(row any) bool) map[string]any {
+	rows, ok := asArray(doc["data"])
+	if !ok {
+		return doc
+	}
+	kept := []any{}
+	for _, row := range rows {
+		if keep(row) {
+			kept = append(kept, row)
+		}
+	}
+	return withMember(doc, "data", kept)
+}

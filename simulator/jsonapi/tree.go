@@ -1,0 +1,86 @@
+package jsonapi
+
+import "math"
+
+// The functions below let the filter, fields and paging code accept the
+// concrete containers and number kinds Marshal accepts, without first
+// copying the whole document into the canonical tree.
+
+// scalar maps every Go integer kind to int64 (uint64 above MaxInt64 stays
+// uint64: jansson has no such integers) and float32 to float64.
+func scalar(v any) any {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int8:
+		return int64(x)
+	case uint:
+		return uintScalar(uint64(x))
+	case uint64:
+		return uintScalar(x)
+	case uint32:
+		return int64(x)
+	case uint16:
+		return int64(x)
+	case uint8:
+		return int64(x)
+	case float32:
+		return float64(x)
+	}
+	return v
+}
+
+func uintScalar(u uint64) any {
+	if u <= math.MaxInt64 {
+		return int64(u)
+	}
+	return u
+}
+
+// asObject returns v as map[string]any, converting the other map types
+// Marshal knows (a copy for those, the map itself for map[string]any).
+func asObject(v any) (map[string]any, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		return x, true
+	case map[string]string:
+		return convertMap(x), true
+	case map[string]int64:
+		return convertMap(x), true
+	}
+	return nil, false
+}
+
+func convertMap[V any](m map[string]V) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// asArray returns v as []any, converting the other slice types Marshal
+// knows.
+func asArray(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case []string:
+		return convertSlice(x), true
+	case []map[string]any:
+		return convertSlice(x), true
+	}
+	return nil, false
+}
+
+func convertSlice[V any](s []V) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
