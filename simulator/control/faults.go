@@ -24,6 +24,24 @@ var ErrInvalid = errors.New("invalid input")
 // ErrNotFound marks a fault or session that does not exist (404).
 var ErrNotFound = errors.New("not found")
 
+// classified is an error whose text is the whole detail shown to the client
+// and which matches one of the sentinels above with errors.Is.
+type classified struct {
+	kind error
+	msg  string
+}
+
+func (e *classified) Error() string { return e.msg }
+func (e *classified) Unwrap() error { return e.kind }
+
+func invalidf(format string, a ...any) error {
+	return &classified{kind: ErrInvalid, msg: fmt.Sprintf(format, a...)}
+}
+
+func notFoundf(format string, a ...any) error {
+	return &classified{kind: ErrNotFound, msg: fmt.Sprintf(format, a...)}
+}
+
 // FaultSettings says which requests of the REST API a fault affects and how.
 // Every criterion given must match; none given matches every request.
 type FaultSettings struct {
@@ -118,36 +136,35 @@ var httpMethods = []string{
 
 func (f *Faults) validate(s *FaultSettings) error {
 	if s.Operation != "" && !f.ops.known(s.Operation) {
-		return fmt.Errorf("%w: unknown operation %q; known operations: %s",
-			ErrInvalid, s.Operation, strings.Join(f.ops.names(), ", "))
+		return invalidf("unknown operation %q; known operations: %s", s.Operation, strings.Join(f.ops.names(), ", "))
 	}
 	if s.Path != "" {
 		if !strings.HasPrefix(s.Path, "/") {
-			return fmt.Errorf("%w: path pattern %q does not start with /", ErrInvalid, s.Path)
+			return invalidf("path pattern %q does not start with /", s.Path)
 		}
 		if _, err := path.Match(s.Path, ""); err != nil {
-			return fmt.Errorf("%w: path pattern %q: %v", ErrInvalid, s.Path, err)
+			return invalidf("path pattern %q: %v", s.Path, err)
 		}
 	}
 	if s.Method != "" {
 		s.Method = strings.ToUpper(s.Method)
 		if !slices.Contains(httpMethods, s.Method) {
-			return fmt.Errorf("%w: unknown method %q", ErrInvalid, s.Method)
+			return invalidf("unknown method %q", s.Method)
 		}
 	}
 	switch {
 	case s.Latency < 0:
-		return fmt.Errorf("%w: latency %s is negative", ErrInvalid, s.Latency)
+		return invalidf("latency %s is negative", s.Latency)
 	case s.Status != 0 && (s.Status < 200 || s.Status > 599):
-		return fmt.Errorf("%w: status %d is not between 200 and 599", ErrInvalid, s.Status)
+		return invalidf("status %d is not between 200 and 599", s.Status)
 	case s.Latency == 0 && s.Status == 0:
-		return fmt.Errorf("%w: a fault needs a latency, a status or both", ErrInvalid)
+		return invalidf("a fault needs a latency, a status or both")
 	case s.Detail != "" && s.Status == 0:
-		return fmt.Errorf("%w: detail needs a status", ErrInvalid)
+		return invalidf("detail needs a status")
 	case s.Count < 0:
-		return fmt.Errorf("%w: count %d is negative", ErrInvalid, s.Count)
+		return invalidf("count %d is negative", s.Count)
 	case s.Duration < 0:
-		return fmt.Errorf("%w: duration %s is negative", ErrInvalid, s.Duration)
+		return invalidf("duration %s is negative", s.Duration)
 	}
 	return nil
 }
