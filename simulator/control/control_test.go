@@ -325,7 +325,7 @@ func TestCreateSyntheticSessions(t *testing.T) {
 			}
 			var doc struct {
 				Data []struct {
-					ID    string `json:"id"`
+					ID    string                `json:"id"`
 					Links struct{ Self string } `json:"links"`
 				} `json:"data"`
 			}
