@@ -127,6 +127,16 @@ func newFixture(t *testing.T) *fixture {
 	return fx
 }
 
+// newFixtureWithSession is newFixture with session 1 in the registry.
+func newFixtureWithSession(t *testing.T) *fixture {
+	t.Helper()
+	fx := newFixture(t)
+	if _, err := fx.reg.CreateSynthetic(seed.Session{Service: "RW-Split-Router"}); err != nil {
+		t.Fatal(err)
+	}
+	return fx
+}
+
 // controlRouter matches requests against spec/control.yaml for response
 // validation.
 func controlRouter(t *testing.T) routers.Router {
@@ -369,10 +379,7 @@ func TestKillSession(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fx := newFixture(t)
-			if _, err := fx.reg.CreateSynthetic(seed.Session{Service: "RW-Split-Router"}); err != nil {
-				t.Fatal(err)
-			}
+			fx := newFixtureWithSession(t)
 			fx.run(t, tc.endpointCase)
 			if _, ok := fx.reg.session("1"); ok != tc.wantLeft || fx.reg.ttls["1"] != tc.wantTTL {
 				t.Errorf("session 1 left = %v with ttl %d, want %v and %d", ok, fx.reg.ttls["1"], tc.wantLeft, tc.wantTTL)
@@ -399,10 +406,7 @@ func TestAgeSession(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fx := newFixture(t)
-			if _, err := fx.reg.CreateSynthetic(seed.Session{Service: "RW-Split-Router"}); err != nil {
-				t.Fatal(err)
-			}
+			fx := newFixtureWithSession(t)
 			fx.run(t, tc.endpointCase)
 			if s, _ := fx.reg.session("1"); s.Age != tc.wantAge {
 				t.Errorf("session 1 aged by %s, want %s", s.Age, tc.wantAge)
@@ -552,10 +556,7 @@ func TestClock(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	fx := newFixture(t)
-	if _, err := fx.reg.CreateSynthetic(seed.Session{Service: "RW-Split-Router"}); err != nil {
-		t.Fatal(err)
-	}
+	fx := newFixtureWithSession(t)
 	if _, err := fx.faults.Add(FaultSettings{Status: 500}); err != nil {
 		t.Fatal(err)
 	}
