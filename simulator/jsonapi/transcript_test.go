@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,9 +17,11 @@ import (
 type transcript struct {
 	name       string
 	requestURL string
-	status     int
-	headers    map[string]string // canonical-case names, first value
-	body       []byte            // exactly the recorded body bytes; nil when none
+	// requestHeaders are the headers curl sent.
+	requestHeaders http.Header
+	status         int
+	headers        map[string]string // canonical-case names, first value
+	body           []byte            // exactly the recorded body bytes; nil when none
 }
 
 func loadTranscript(t testing.TB, name string) transcript {
@@ -40,14 +43,21 @@ func loadTranscript(t testing.TB, name string) transcript {
 }
 
 func parseTranscript(raw []byte) (transcript, error) {
-	tr := transcript{headers: map[string]string{}}
+	tr := transcript{headers: map[string]string{}, requestHeaders: http.Header{}}
 	respAt := bytes.Index(raw, []byte("=== RESPONSE ===\n"))
 	if respAt < 0 {
 		return tr, fmt.Errorf("no response section")
 	}
+	inRequest := false
 	for line := range strings.Lines(string(raw[:respAt])) {
+		line = strings.TrimRight(line, "\r\n")
 		if u, ok := strings.CutPrefix(line, "URL: "); ok {
-			tr.requestURL = strings.TrimSpace(u)
+			tr.requestURL = u
+			inRequest = true
+			continue
+		}
+		if k, v, ok := strings.Cut(line, ": "); ok && inRequest && !strings.HasPrefix(line, "---") {
+			tr.requestHeaders.Add(k, v)
 		}
 	}
 	sc := bufio.NewScanner(bytes.NewReader(raw[respAt:]))
