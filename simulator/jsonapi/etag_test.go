@@ -184,3 +184,31 @@ func TestLastModifiedConcurrent(t *testing.T) {
 		t.Errorf("Get(sessions/799) = %v", got)
 	}
 }
+
+func TestEvaluateMaxScaleRules(t *testing.T) {
+	lm := time.Date(2026, time.November, 26, 19, 13, 19, 0, time.UTC)
+	v := Validators{ETag: `"abc"`, LastModified: lm.Add(900 * time.Millisecond)}
+	before, same := HTTPDate(lm.Add(-time.Second)), HTTPDate(lm)
+	tests := []struct {
+		name string
+		c    Conditions
+		want Outcome
+	}{
+		{"if-unmodified-since garbage is very old", Conditions{IfUnmodifiedSince: "garbage"}, PreconditionFailed},
+		{"if-unmodified-since same second", Conditions{IfUnmodifiedSince: same}, Proceed},
+		{"if-match star is not special", Conditions{IfMatch: "*"}, PreconditionFailed},
+		{"if-match list is not split", Conditions{IfMatch: `"x", "abc"`}, PreconditionFailed},
+		{"if-match wins over if-none-match", Conditions{IfMatch: `"x"`, IfNoneMatch: `"abc"`}, PreconditionFailed},
+		{"if-match equal then if-none-match equal", Conditions{IfMatch: `"abc"`, IfNoneMatch: `"abc"`}, NotModified},
+		{"if-none-match equal", Conditions{IfNoneMatch: `"abc"`}, NotModified},
+		{"if-none-match weak", Conditions{IfNoneMatch: `W/"abc"`}, AsIs},
+		{"both, modified-since older", Conditions{IfNoneMatch: `"abc"`, IfModifiedSince: before}, AsIs},
+		{"both, modified-since same", Conditions{IfNoneMatch: `"abc"`, IfModifiedSince: same}, NotModified},
+		{"modified-since same second", Conditions{IfModifiedSince: same}, NotModified},
+	}
+	for _, tc := range tests {
+		if got := tc.c.EvaluateMaxScale(v); got != tc.want {
+			t.Errorf("%s: EvaluateMaxScale = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -57,6 +57,12 @@ type Options struct {
 // `filter[<jsonpath>]=<expr>` in URL order, ANDed), then paging
 // (`page[size]`, `page[number]`), then sparse fieldsets (`fields[<type>]`).
 //
+// Empty values: `filter=` and `fields[<type>]=` do nothing (MaxScale
+// cannot tell them from absent parameters), while `filter[<path>]=` is
+// parsed and fails with "Empty filter expression". When both filter forms
+// fail, the first failure is reported (MaxScale's order between them is
+// not observable in the captures).
+//
 // doc is the handler's document (nil for an empty body); it is not
 // modified. Whether it is a collection follows from `data` being an
 // array, as in MaxScale: pointer filters and paging leave single resources
