@@ -2,6 +2,7 @@ package jsonapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -66,6 +67,12 @@ func TestMarshal(t *testing.T) {
 		{"slash and unicode kept", "a/b é ✓", false, `"a/b é ✓"`},
 		{"escapes", "\"\\\b\f\n\r\t\x01\x1f\x7f", false, `"\"\\\b\f\n\r\t\u0001\u001F` + "\x7f\""},
 		{"invalid utf8", "a\xffb", false, "\"a\uFFFDb\""},
+		{"integer kinds", []any{int8(-8), int16(16), int32(-32), uint(1), uint8(8), uint16(16), uint32(32), float32(0.5)}, false,
+			`[-8,16,-32,1,8,16,32,0.5]`},
+		{"json.Number", []any{json.Number("7"), json.Number("7.0"), json.Number("x")}, false, `[7,7.0,null]`},
+		{"map[string]int64", map[string]int64{"b": 2, "a": -1}, false, `{"a":-1,"b":2}`},
+		{"[]map[string]any", []map[string]any{{"a": true}}, false, `[{"a":true}]`},
+		{"unmarshalable", func() {}, false, `null`},
 		{"map[string]string sorted", map[string]string{"b": "2", "a": "1"}, false, `{"a":"1","b":"2"}`},
 		{"[]string", []string{"x", "y"}, true, "[\n    \"x\",\n    \"y\"\n]"},
 		{"struct via encoding/json", struct {
