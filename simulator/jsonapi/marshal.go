@@ -54,15 +54,18 @@ type encoder struct {
 	keys [][]string
 }
 
-const indentUnit = "    "
+// spaces holds the indentation of 16 levels, written in one call.
+const spaces = "                                                                "
 
 func (e *encoder) newline(depth int) {
 	if !e.pretty {
 		return
 	}
 	e.buf.WriteByte('\n')
-	for range depth {
-		e.buf.WriteString(indentUnit)
+	for n := 4 * depth; n > 0; {
+		k := min(n, len(spaces))
+		e.buf.WriteString(spaces[:k])
+		n -= k
 	}
 }
 

@@ -161,3 +161,21 @@ func BenchmarkMarshal10000Sessions(b *testing.B) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestDeepIndent checks indentation beyond the 16 levels written at once,
+// against encoding/json's indenter (same layout for arrays of integers).
+func TestDeepIndent(t *testing.T) {
+	var v any = int64(1)
+	for range 40 {
+		v = []any{v}
+	}
+	got := Marshal(v, true)
+	var want bytes.Buffer
+	raw, _ := json.Marshal(v)
+	if err := json.Indent(&want, raw, "", "    "); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("deep indent differs\n got: %s\nwant: %s", got, want.Bytes())
+	}
+}
