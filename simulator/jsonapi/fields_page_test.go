@@ -166,3 +166,77 @@ func FuzzShapeQuery(f *testing.F) {
 		}
 	})
 }
+
+// subset reports whether every member of a (recursively, for objects) is
+// in b with an equal value; non-objects must be equal.
+func subset(a, b any) bool {
+	ao, aIsObj := asObject(a)
+	bo, bIsObj := asObject(b)
+	if !aIsObj || !bIsObj {
+		return jsonEqual(a, b)
+	}
+	for k, av := range ao {
+		bv, ok := bo[k]
+		if !ok || !subset(av, bv) {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzFields: whatever the fields value, id, type and links survive and
+// attributes/relationships only ever lose members.
+func FuzzFields(f *testing.F) {
+	for _, seed := range []string{"user,state", "client/connection_attributes", "/", ",,", "connections/0/server",
+		"services", "client//cipher", "nosuch/x/y", "memory/connection_buffers/backends/server1/total,memory"} {
+		f.Add(seed)
+	}
+	orig := singleDoc(f).(map[string]any)["data"].(map[string]any)
+	f.Fuzz(func(t *testing.T, value string) {
+		got, _, err := Shape(singleDoc(t), ParseQuery("fields[sessions]="+value), Options{})
+		if err != nil {
+			t.Fatalf("fields[sessions]=%q: %v", value, err)
+		}
+		res := got.(map[string]any)["data"].(map[string]any)
+		for _, k := range []string{"id", "type", "links"} {
+			if !jsonEqual(res[k], orig[k]) {
+				t.Fatalf("fields[sessions]=%q changed %s", value, k)
+			}
+		}
+		for k, v := range res {
+			if !subset(v, orig[k]) {
+				t.Fatalf("fields[sessions]=%q: %s is not a subset of the original", value, k)
+			}
+		}
+	})
+}
+
+// FuzzPage: any page[size]/page[number] pair gives either the untouched
+// collection or a page of at most size rows out of the original ones, with
+// meta.total = 2.
+func FuzzPage(f *testing.F) {
+	for _, seed := range [][2]string{{"1", "0"}, {"1", "1"}, {"1x", ""}, {"0", "0"}, {"abc", "1"}, {"5", "-1"},
+		{"9223372036854775807", "2"}, {" +2", "0"}, {"-3", "1"}, {"1", "99999999999999999999"}} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, size, number string) {
+		q := "page[size]=" + size + "&page[number]=" + number
+		got, _, err := Shape(collectionDoc(t), ParseQuery(q), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		doc := got.(map[string]any)
+		rows := doc["data"].([]any)
+		meta, paged := doc["meta"].(map[string]any)
+		n, _ := strtol(unescape(size))
+		if !paged {
+			if len(rows) != 2 {
+				t.Fatalf("%s: not paged but %d rows", q, len(rows))
+			}
+			return
+		}
+		if meta["total"] != int64(2) || int64(len(rows)) > n {
+			t.Fatalf("%s: total %v, %d rows for size %d", q, meta["total"], len(rows), n)
+		}
+	})
+}

@@ -29,7 +29,9 @@ import (
 // (or any integer kind) and float64. The common concrete containers
 // (map[string]string, []string, []map[string]any, map[string]int64 …) are
 // handled directly; any other value is converted through encoding/json
-// first, which is slow but keeps Marshal total.
+// first, which is slow but keeps Marshal total. A nil map or slice of a
+// concrete type prints as `{}` or `[]` (so an unset `queries` slice is
+// `[]`, as MaxScale prints it); only an untyped nil prints as null.
 func Marshal(v any, pretty bool) []byte {
 	e := encoder{pretty: pretty}
 	e.buf.Grow(256)

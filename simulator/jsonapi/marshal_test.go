@@ -73,6 +73,8 @@ func TestMarshal(t *testing.T) {
 		{"map[string]int64", map[string]int64{"b": 2, "a": -1}, false, `{"a":-1,"b":2}`},
 		{"[]map[string]any", []map[string]any{{"a": true}}, false, `[{"a":true}]`},
 		{"unmarshalable", func() {}, false, `null`},
+		{"typed nil containers", map[string]any{"m": map[string]any(nil), "s": []any(nil), "n": nil}, false,
+			`{"m":{},"n":null,"s":[]}`},
 		{"map[string]string sorted", map[string]string{"b": "2", "a": "1"}, false, `{"a":"1","b":"2"}`},
 		{"[]string", []string{"x", "y"}, true, "[\n    \"x\",\n    \"y\"\n]"},
 		{"struct via encoding/json", struct {
@@ -178,4 +180,32 @@ func TestDeepIndent(t *testing.T) {
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("deep indent differs\n got: %s\nwant: %s", got, want.Bytes())
 	}
+}
+
+// FuzzMarshalRoundTrip: for any JSON document, both layouts of Marshal
+// decode back to an equal tree, and re-marshalling is stable.
+func FuzzMarshalRoundTrip(f *testing.F) {
+	for _, seed := range []string{`{"b":[1,2.5,{"x":null}],"a":"\u00e9/\n"}`, `[]`, `{}`, `0.1`, `-0.0`, `1e300`,
+		`"\u001f\"\\"`, `[[],[{}]]`, `{"":true}`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		v, err := Decode([]byte(doc))
+		if err != nil {
+			return
+		}
+		for _, pretty := range []bool{false, true} {
+			out := Marshal(v, pretty)
+			w, err := Decode(out)
+			if err != nil {
+				t.Fatalf("Marshal(%s, %v) = %s, not JSON: %v", doc, pretty, out, err)
+			}
+			if !jsonEqual(v, w) {
+				t.Fatalf("Marshal(%s, %v) = %s decodes to a different tree", doc, pretty, out)
+			}
+			if again := Marshal(w, pretty); !bytes.Equal(again, out) {
+				t.Fatalf("Marshal not stable: %s then %s", out, again)
+			}
+		}
+	})
 }
