@@ -109,7 +109,7 @@ type fixture struct {
 	faults *Faults
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ops, err := sessionOperations()
 	if err != nil {

@@ -32,7 +32,7 @@ func (c *fakeNow) add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func newTestFaults(t *testing.T) (*Faults, *fakeNow) {
+func newTestFaults(t testing.TB) (*Faults, *fakeNow) {
 	t.Helper()
 	now := &fakeNow{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
 	ops, err := sessionOperations()
