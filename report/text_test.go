@@ -1,0 +1,42 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/mxharness/mxharness/steps"
+)
+
+func TestSummary(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Summary(&buf, sampleResult()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "sample.summary.txt", buf.Bytes())
+	got := buf.String()
+	for _, want := range []string{
+		"6 scenarios against maxscale-24.02 (embedded simulator) in 3.412s, ledger maxscale-24.02",
+		"  known deviation        2\n",
+		"  readonly-override-writes  SECURITY  1 scenario",
+		"  ! unknown-id-empty-404  features/get.feature:20  An unknown numeric id",
+		"  FAIL features/list.feature:31  A filter on a session id\n      status = 500, want 200\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestSummaryAllConform(t *testing.T) {
+	r := &steps.Result{Target: "t", Scenarios: []steps.ScenarioResult{{Name: "a", Verdict: steps.Conforms}}}
+	var buf bytes.Buffer
+	if err := Summary(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, unwanted := range []string{"Known deviations", "CHANGED", "Failing"} {
+		if strings.Contains(buf.String(), unwanted) {
+			t.Errorf("summary of a conforming run mentions %q:\n%s", unwanted, buf.String())
+		}
+	}
+}
