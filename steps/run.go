@@ -1,0 +1,256 @@
+package steps
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/mxharness/mxharness/features"
+)
+
+// Options control a run of the suite.
+type Options struct {
+	// Tags is a godog tag expression, e.g. "~@slow" or "@sessions && ~@wip".
+	Tags string
+	// Ledger names the deviation ledger (features/deviations/<Ledger>.yaml);
+	// "" judges every scenario against the documentation alone.
+	Ledger string
+	// Concurrency is how many scenarios run at once (default 1).
+	Concurrency int
+	// Randomize shuffles scenarios with this seed (0: file order, -1: random).
+	Randomize int64
+	// Format is passed to godog, e.g. "pretty" or "progress,junit:out.xml";
+	// "" means "progress".
+	Format string
+	// Output receives godog's formatted output; nil discards it.
+	Output io.Writer
+	// Paths are feature files or directories on disk to run instead of the
+	// embedded features; their ledgers are read from <first dir>/deviations.
+	Paths []string
+	// TestingT, when set, runs each scenario as a subtest of it (go test).
+	TestingT *testing.T
+}
+
+// runner is the state of one run: shared, read-only after setup, except for
+// the result, which scenarios append to under mu.
+type runner struct {
+	target     Target
+	httpClient *http.Client
+	contract   *contract
+	ledger     *Ledger
+	defs       []stepDef
+	fsys       fs.FS
+
+	mu     sync.Mutex
+	result *Result
+}
+
+// errSkipScenario skips a scenario the target cannot run (no read-only
+// account, no second listener, not a simulator).
+var errSkipScenario = godog.ErrSkip
+
+// Run runs the features against t and returns a verdict per scenario.
+// An error means the run could not be carried out (bad options, unreadable
+// features, a malformed ledger); failing scenarios are in the Result.
+func Run(ctx context.Context, t Target, o Options) (*Result, error) {
+	if t.APIURL == "" || t.SQLAddrs["RW-Split-Router"] == "" {
+		return nil, errors.New("target needs an API URL and a RW-Split-Router SQL address")
+	}
+	fsys, paths, err := featureSource(o.Paths)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{
+		target:     t,
+		httpClient: t.HTTPClient,
+		defs:       stepDefs(),
+		fsys:       fsys,
+		result:     &Result{Target: t.Name, Ledger: o.Ledger, Started: time.Now()},
+	}
+	if r.httpClient == nil {
+		r.httpClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if r.contract, err = newContract(); err != nil {
+		return nil, err
+	}
+	if o.Ledger != "" {
+		if r.ledger, err = LoadLedger(fsys, o.Ledger); err != nil {
+			return nil, err
+		}
+	}
+	format := o.Format
+	if format == "" {
+		format = "progress"
+	}
+	out := o.Output
+	if out == nil {
+		out = io.Discard
+	}
+	suite := godog.TestSuite{
+		Name:                "sessions",
+		ScenarioInitializer: r.initScenario,
+		Options: &godog.Options{
+			Format:         format,
+			Output:         out,
+			Paths:          paths,
+			FS:             fsys,
+			Tags:           o.Tags,
+			Concurrency:    max(o.Concurrency, 1),
+			Randomize:      o.Randomize,
+			Strict:         true,
+			NoColors:       true,
+			DefaultContext: ctx,
+			TestingT:       o.TestingT,
+		},
+	}
+	status := suite.Run()
+	r.result.Duration = time.Since(r.result.Started)
+	if status == 2 {
+		return r.result, fmt.Errorf("godog could not run the features (status 2): check paths, tags and format")
+	}
+	slices.SortFunc(r.result.Scenarios, func(a, b ScenarioResult) int {
+		if c := strings.Compare(a.URI, b.URI); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return r.result, nil
+}
+
+// featureSource returns the file system and the paths in it to run: the
+// embedded features, or the directories and files named on the command line.
+func featureSource(paths []string) (fs.FS, []string, error) {
+	if len(paths) == 0 {
+		return features.FS, []string{"."}, nil
+	}
+	root := paths[0]
+	if st, err := os.Stat(root); err != nil {
+		return nil, nil, fmt.Errorf("features: %w", err)
+	} else if !st.IsDir() {
+		root = filepath.Dir(root)
+	}
+	rel := make([]string, len(paths))
+	for i, p := range paths {
+		r, err := filepath.Rel(root, p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("features: %w", err)
+		}
+		rel[i] = filepath.ToSlash(r)
+	}
+	return os.DirFS(root), rel, nil
+}
+
+// initScenario is godog's scenario initializer: it gives every scenario its
+// own state, registers the steps bound to it and collects its result.
+func (r *runner) initScenario(sc *godog.ScenarioContext) {
+	s := newScenario(r)
+	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
+		tags := make([]string, len(p.Tags))
+		for i, t := range p.Tags {
+			tags[i] = t.Name
+		}
+		s.begin(p.Name, p.Uri, tags)
+		return ctx, r.skipReason(s)
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		s.beginStep(st.Text)
+		return ctx, nil
+	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		s.endStep(st.Text, status.String(), err)
+		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+		s.close()
+		r.add(s.result(r.lineOf(p.Uri, p.Name)))
+		return ctx, nil
+	})
+	for _, d := range r.defs {
+		sc.Step(d.expr.String(), d.godogHandler(s))
+	}
+}
+
+// skipReason says why the target cannot run s, or nil.
+func (r *runner) skipReason(s *scenario) error {
+	switch {
+	case s.tags["@readonly"] && r.target.ReadOnlyUser == "":
+		return fmt.Errorf("%w: the target has no read-only account", errSkipScenario)
+	case s.tags["@read-connection-router"] && r.target.SQLAddrs["Read-Connection-Router"] == "":
+		return fmt.Errorf("%w: the target has no Read-Connection-Router listener", errSkipScenario)
+	case s.tags["@simulator"] && !r.target.Simulator:
+		return fmt.Errorf("%w: the scenario needs the simulator's control API", errSkipScenario)
+	}
+	return nil
+}
+
+func (r *runner) add(sr ScenarioResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.result.Scenarios = append(r.result.Scenarios, sr)
+}
+
+var (
+	scenarioLine = regexp.MustCompile(`^\s*Scenario(?: Outline| Template)?:\s*(.*?)\s*$`)
+	outlineParam = regexp.MustCompile(`<[^>]+>`)
+)
+
+// lineOf finds the line of the scenario (or outline) called name in the
+// feature file at uri. Outline names have <placeholders> filled in by godog,
+// so a placeholder matches anything.
+func (r *runner) lineOf(uri, name string) int {
+	f, err := r.fsys.Open(strings.TrimPrefix(uri, "./"))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		m := scenarioLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			continue
+		}
+		parts := outlineParam.Split(m[1], -1)
+		for i, p := range parts {
+			parts[i] = regexp.QuoteMeta(p)
+		}
+		if regexp.MustCompile("^" + strings.Join(parts, ".*") + "$").MatchString(name) {
+			return n
+		}
+	}
+	return 0
+}
+
+var featureLine = regexp.MustCompile(`^\s*Feature:\s*(.*?)\s*$`)
+
+// featureName reads the name of the feature in the file at uri.
+func featureName(fsys fs.FS, uri string) string {
+	f, err := fsys.Open(strings.TrimPrefix(uri, "./"))
+	if err != nil {
+		return uri
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if m := featureLine.FindStringSubmatch(sc.Text()); m != nil {
+			return m[1]
+		}
+	}
+	return uri
+}

@@ -1,0 +1,164 @@
+package steps
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// sqlClient is one real MariaDB/MySQL client connection through a target's
+// listener: the session the scenarios look at. It is driven through
+// go-sql-driver/mysql's driver interface directly, so that no pool ever
+// reconnects behind a scenario's back.
+type sqlClient struct {
+	name, service, program string
+	// id is the connection id the server sent in its handshake, which the
+	// documentation says is the session id.
+	id   string
+	port int
+
+	mu   sync.Mutex // a driver connection is not safe for concurrent use
+	conn driver.Conn
+}
+
+// connectClient opens a connection to addr as user, sending program as the
+// program_name connection attribute, and records the handshake's connection id.
+func connectClient(ctx context.Context, name, service, addr, user, password, program string) (*sqlClient, error) {
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd = user, password
+	cfg.Net, cfg.Addr = "tcp", addr
+	cfg.ConnectionAttributes = "program_name:" + program
+	cfg.Timeout = 5 * time.Second
+	cfg.ReadTimeout = 10 * time.Second
+	cfg.WriteTimeout = 10 * time.Second
+	var greeting *greetingConn
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		greeting = &greetingConn{Conn: c}
+		return greeting, nil
+	}
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client %q: %w", name, err)
+	}
+	conn, err := connector.Connect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("client %q: connect to %s (%s) as %s: %w", name, service, addr, user, err)
+	}
+	id, err := greeting.connectionID()
+	if err != nil {
+		_ = conn.Close()
+		return nil, fmt.Errorf("client %q: %w", name, err)
+	}
+	return &sqlClient{
+		name: name, service: service, program: program,
+		id:   strconv.FormatUint(uint64(id), 10),
+		port: greeting.LocalAddr().(*net.TCPAddr).Port,
+		conn: conn,
+	}, nil
+}
+
+// query runs a statement and reads its whole result.
+func (c *sqlClient) query(ctx context.Context, stmt string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q, ok := c.conn.(driver.QueryerContext)
+	if !ok {
+		return fmt.Errorf("client %q: driver connection cannot query", c.name)
+	}
+	rows, err := q.QueryContext(ctx, stmt, nil)
+	if err != nil {
+		return fmt.Errorf("client %q: %s: %w", c.name, stmt, err)
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, len(rows.Columns()))
+	for {
+		if err := rows.Next(dest); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("client %q: %s: %w", c.name, stmt, err)
+		}
+	}
+}
+
+// ping sends COM_PING; it fails once the server has closed the connection.
+func (c *sqlClient) ping(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p, ok := c.conn.(driver.Pinger)
+	if !ok {
+		return fmt.Errorf("client %q: driver connection cannot ping", c.name)
+	}
+	return p.Ping(ctx)
+}
+
+func (c *sqlClient) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_ = c.conn.Close()
+}
+
+// greetingConn keeps the first bytes the server sends, the initial handshake
+// packet, so that the connection id in it can be read. The bytes still go to
+// the driver unchanged.
+type greetingConn struct {
+	net.Conn
+	mu    sync.Mutex
+	first []byte
+}
+
+// greetingBytes is more than a handshake needs up to its connection id:
+// 4 header bytes, the protocol version, a server version string, 4 id bytes.
+const greetingBytes = 512
+
+func (g *greetingConn) Read(p []byte) (int, error) {
+	n, err := g.Conn.Read(p)
+	g.mu.Lock()
+	if room := greetingBytes - len(g.first); room > 0 && n > 0 {
+		g.first = append(g.first, p[:min(n, room)]...)
+	}
+	g.mu.Unlock()
+	return n, err
+}
+
+// errNoGreeting means the bytes kept are not a protocol-10 handshake.
+var errNoGreeting = errors.New("no MySQL protocol 10 handshake from the server")
+
+// connectionID parses the connection id out of the initial handshake packet:
+// payload = protocol version (1 byte, 10), server version (NUL-terminated),
+// connection id (4 bytes, little-endian).
+func (g *greetingConn) connectionID() (uint32, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return parseGreeting(g.first)
+}
+
+func parseGreeting(b []byte) (uint32, error) {
+	if len(b) < 5 || b[4] != 10 {
+		return 0, errNoGreeting
+	}
+	payload := b[5:]
+	for i, c := range payload {
+		if c == 0 {
+			if len(payload) < i+5 {
+				return 0, fmt.Errorf("%w: packet ends before the connection id", errNoGreeting)
+			}
+			return binary.LittleEndian.Uint32(payload[i+1 : i+5]), nil
+		}
+	}
+	return 0, fmt.Errorf("%w: no end to the server version", errNoGreeting)
+}
