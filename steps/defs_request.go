@@ -10,11 +10,11 @@ import (
 // requestSteps send requests and choose how they authenticate.
 func requestSteps() []stepDef {
 	return []stepDef{
-		def(`^I send ([A-Z]+) "([^"]*)"(?: without a body)?$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
+		def(`^I send ([A-Z]+) "(.*)"(?: without a body)?$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
 			_, err := s.send(ctx, s.takeRequest(a[0], a[1], nil))
 			return err
 		}),
-		defDoc(`^I send ([A-Z]+) "([^"]*)" with:$`, func(ctx context.Context, s *scenario, a []string, doc string) error {
+		defDoc(`^I send ([A-Z]+) "(.*)" with:$`, func(ctx context.Context, s *scenario, a []string, doc string) error {
 			_, err := s.send(ctx, s.takeRequest(a[0], a[1], &doc))
 			return err
 		}),
