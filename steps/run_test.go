@@ -100,11 +100,11 @@ func TestRunVerdicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Verdict{
-		"conforming":                 Conforms,
-		"deviating":                  KnownDeviation,
-		"fixed":                      ChangedDeviation,
-		"changed":                    ChangedDeviation,
-		"failing":                    Fails,
+		"conforming":                Conforms,
+		"deviating":                 KnownDeviation,
+		"fixed":                     ChangedDeviation,
+		"changed":                   ChangedDeviation,
+		"failing":                   Fails,
 		"needs a read-only account": Skipped,
 	}
 	if len(res.Scenarios) != len(want) {
