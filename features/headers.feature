@@ -73,7 +73,7 @@ Feature: HTTP headers
       """
       {"data": {"attributes": {"parameters": {"log_info": true}}}}
       """
-    Then the response status is 400
+    Then the request is rejected
     And the session parameter "log_info" of client "app" is false
 
   @negative
