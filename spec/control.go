@@ -1,9 +1,7 @@
 package spec
 
 import (
-	"context"
 	_ "embed"
-	"fmt"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,13 +23,5 @@ func ControlYAML() []byte { return controlYAML }
 func LoadControl() (*openapi3.T, error) { return loadControlOnce() }
 
 var loadControlOnce = sync.OnceValues(func() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(controlYAML)
-	if err != nil {
-		return nil, fmt.Errorf("parse control.yaml: %w", err)
-	}
-	if err := doc.Validate(context.Background()); err != nil {
-		return nil, fmt.Errorf("validate control.yaml: %w", err)
-	}
-	return doc, nil
+	return parse("control.yaml", controlYAML)
 })

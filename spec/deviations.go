@@ -1,0 +1,240 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// observedKey is the extension that records where MaxScale departs from its
+// documentation: at the top level for cross-cutting differences (with an
+// operations list) and on an operation for that operation's own.
+const observedKey = "x-observed"
+
+// allOperations in an x-observed operations list means every operation of
+// the contract; an empty list means requests outside the contract (paths or
+// methods it does not describe).
+const allOperations = "*"
+
+// Deviation is one recorded difference between MaxScale's documentation
+// (which the contract states) and what a MaxScale version does.
+type Deviation struct {
+	// ID is stable and kebab-case; profiles and ledgers refer to it.
+	ID string
+	// Summary says what MaxScale does; Documented what its docs say.
+	Summary    string
+	Documented string
+	// Operations are the operationIds it concerns; empty when it concerns
+	// requests the contract does not describe.
+	Operations []string
+	Versions   []string
+	// Cases are transcript numbers under observed-<version>/.
+	Cases []string
+	// Security marks a security flaw (never excused by MatchDeviation).
+	Security bool
+	// Status is the observed status when the difference is a response the
+	// contract does not allow (0 otherwise); Statuses lists every such
+	// status (Status is Statuses[0]).
+	Status   int
+	Statuses []int
+	// EmptyBody: the observed response has no body. BodyPattern: the
+	// observed body matches this regular expression.
+	EmptyBody   bool
+	BodyPattern string
+	// Header names the one header the difference is about, if any.
+	Header string
+
+	body *regexp.Regexp
+}
+
+// observed is an x-observed entry as written in the YAML.
+type observed struct {
+	ID          string   `json:"id"`
+	Summary     string   `json:"summary"`
+	Documented  string   `json:"documented"`
+	Operations  []string `json:"operations"`
+	Cases       []string `json:"cases"`
+	Versions    []string `json:"versions"`
+	Security    bool     `json:"security"`
+	Status      int      `json:"status"`
+	Statuses    []int    `json:"statuses"`
+	EmptyBody   bool     `json:"emptyBody"`
+	BodyPattern string   `json:"bodyPattern"`
+	Header      string   `json:"header"`
+}
+
+var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Deviations returns the x-observed records of the sessions contract, sorted
+// by ID.
+func Deviations() ([]Deviation, error) {
+	doc, err := Load()
+	if err != nil {
+		return nil, err
+	}
+	return deviations(doc)
+}
+
+// MatchDeviation reports whether a response of operationID (""
+// for a request the contract does not route) is exactly a recorded observed
+// response: a deviation of that operation with that status and an empty body
+// (if recorded so) or a body matching the recorded pattern. Security
+// deviations never match: they are flaws to report, not answers to allow.
+func MatchDeviation(operationID string, status int, body []byte) (Deviation, bool) {
+	devs, err := Deviations()
+	if err != nil {
+		return Deviation{}, false
+	}
+	for _, d := range devs {
+		if d.Security || !slices.Contains(d.Statuses, status) {
+			continue
+		}
+		if operationID == "" && len(d.Operations) != 0 || operationID != "" && !slices.Contains(d.Operations, operationID) {
+			continue
+		}
+		empty := len(bytes.TrimSpace(body)) == 0
+		if d.EmptyBody && empty || d.body != nil && d.body.Match(body) {
+			return d, true
+		}
+	}
+	return Deviation{}, false
+}
+
+// deviations reads and checks every x-observed record of doc.
+func deviations(doc *openapi3.T) ([]Deviation, error) {
+	ops := operationIDs(doc)
+	var (
+		out  []Deviation
+		errs []error
+	)
+	add := func(where string, ext map[string]any, owner string) {
+		raw, ok := ext[observedKey]
+		if !ok {
+			return
+		}
+		entries, err := decodeObserved(raw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s: %w", where, observedKey, err))
+			return
+		}
+		for i, e := range entries {
+			d, err := e.deviation(owner, ops)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s[%d] (%s): %w", where, observedKey, i, e.ID, err))
+				continue
+			}
+			out = append(out, d)
+		}
+	}
+	add("top level", doc.Extensions, "")
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			add(method+" "+path, op.Extensions, op.OperationID)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	for i := 1; i < len(out); i++ {
+		if out[i].ID == out[i-1].ID {
+			errs = append(errs, fmt.Errorf("%s: id %q recorded twice", observedKey, out[i].ID))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func decodeObserved(raw any) ([]observed, error) {
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var entries []observed
+	if err := dec.Decode(&entries); err != nil {
+		return nil, fmt.Errorf("want a list of records: %w", err)
+	}
+	return entries, nil
+}
+
+// deviation checks e and turns it into a Deviation; owner is the operationId
+// the record is attached to ("" at the top level).
+func (e observed) deviation(owner string, known []string) (Deviation, error) {
+	var errs []error
+	if !kebab.MatchString(e.ID) {
+		errs = append(errs, fmt.Errorf("id %q is not kebab-case", e.ID))
+	}
+	if e.Summary == "" {
+		errs = append(errs, errors.New("summary is empty"))
+	}
+	if len(e.Versions) == 0 {
+		errs = append(errs, errors.New("versions is empty"))
+	}
+	if e.Operations == nil && owner == "" {
+		errs = append(errs, errors.New(`a top-level record needs "operations" ([] for requests outside the contract, ["*"] for all)`))
+	}
+	ops := []string{}
+	if owner != "" {
+		ops = append(ops, owner)
+	}
+	for _, op := range e.Operations {
+		switch {
+		case op == allOperations:
+			ops = append(ops, known...)
+		case slices.Contains(known, op):
+			ops = append(ops, op)
+		default:
+			errs = append(errs, fmt.Errorf("unknown operation %q", op))
+		}
+	}
+	slices.Sort(ops)
+	ops = slices.Compact(ops)
+	statuses := slices.Clone(e.Statuses)
+	if e.Status != 0 {
+		if len(statuses) != 0 {
+			errs = append(errs, errors.New("give status or statuses, not both"))
+		}
+		statuses = []int{e.Status}
+	}
+	for _, s := range statuses {
+		if s < 100 || s > 599 {
+			errs = append(errs, fmt.Errorf("status %d is not an HTTP status", s))
+		}
+	}
+	var body *regexp.Regexp
+	if e.BodyPattern != "" {
+		var err error
+		if body, err = regexp.Compile(e.BodyPattern); err != nil {
+			errs = append(errs, fmt.Errorf("bodyPattern: %w", err))
+		}
+	}
+	if len(statuses) != 0 && !e.EmptyBody && e.BodyPattern == "" {
+		errs = append(errs, errors.New("a status record needs emptyBody or bodyPattern to say which response it is"))
+	}
+	if len(statuses) == 0 && (e.EmptyBody || e.BodyPattern != "") {
+		errs = append(errs, errors.New("emptyBody and bodyPattern need a status"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Deviation{}, err
+	}
+	d := Deviation{
+		ID: e.ID, Summary: e.Summary, Documented: e.Documented,
+		Operations: ops, Versions: e.Versions, Cases: e.Cases, Security: e.Security,
+		Statuses: statuses, EmptyBody: e.EmptyBody, BodyPattern: e.BodyPattern, Header: e.Header,
+		body: body,
+	}
+	if len(statuses) != 0 {
+		d.Status = statuses[0]
+	}
+	if d.Cases == nil {
+		d.Cases = []string{}
+	}
+	return d, nil
+}
