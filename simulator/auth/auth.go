@@ -88,7 +88,21 @@ type Authenticator struct {
 	maxAge time.Duration
 	now    func() time.Time
 	log    *slog.Logger
+	// observed reports whether a deviation of MaxScale 24.02.4 from its
+	// documentation is reproduced.
+	observed func(id string) bool
 }
+
+// Ids of the observed deviations (spec x-observed) this package follows
+// when the profile reproduces them.
+const (
+	// DeviationTokenNoChallenge: a 401 for a bad token or on /v1/auth has
+	// no WWW-Authenticate (cases 244, 248, 249).
+	DeviationTokenNoChallenge = "token-401-no-www-authenticate"
+	// DeviationXHRNoChallenge: a 401 to an XMLHttpRequest has no
+	// WWW-Authenticate (case 238).
+	DeviationXHRNoChallenge = "xhr-401-no-www-authenticate"
+)
 
 // Option configures an Authenticator.
 type Option func(*Authenticator)
@@ -130,13 +144,28 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithDeviations selects which observed deviations (DeviationTokenNoChallenge,
+// DeviationXHRNoChallenge) are reproduced: observed(id) true means behave
+// like MaxScale 24.02.4, false like its documentation (every 401 carries
+// WWW-Authenticate). The default reproduces all (profile maxscale-24.02).
+// The security deviation readonly-override-writes is never reproduced and
+// never asked about.
+func WithDeviations(observed func(id string) bool) Option {
+	return func(a *Authenticator) {
+		if observed != nil {
+			a.observed = observed
+		}
+	}
+}
+
 // New returns an Authenticator for users.
 func New(users []User, opts ...Option) *Authenticator {
 	a := &Authenticator{
-		users:  newUserDB(users),
-		maxAge: 24 * time.Hour,
-		now:    time.Now,
-		log:    slog.New(slog.DiscardHandler),
+		users:    newUserDB(users),
+		maxAge:   24 * time.Hour,
+		now:      time.Now,
+		log:      slog.New(slog.DiscardHandler),
+		observed: func(string) bool { return true },
 	}
 	for _, o := range opts {
 		o(a)
@@ -222,16 +251,16 @@ func (a *Authenticator) Authorize(r *http.Request) Decision {
 		case errors.Is(err, ErrUnknownTokenUser):
 			return a.deny(http.StatusForbidden, AdminRequiredBody, false)
 		case errors.Is(err, ErrInvalidToken):
-			return a.deny(http.StatusUnauthorized, AccessDeniedBody, false)
+			return a.unauthorized(r, true)
 		}
-		return a.basicFailure(r)
+		return a.unauthorized(r, false)
 	}
 	if modifiesData(r.Method) && !id.IsAdmin() {
 		a.log.InfoContext(ctx, "administrative access required",
 			"user", id.User, "source", string(id.Source), "method", r.Method, "path", r.URL.Path)
 		if id.Source == SourceBasic {
 			// MaxScale sends a Basic authorisation failure down the bad-password path.
-			return a.basicFailure(r)
+			return a.unauthorized(r, false)
 		}
 		return a.deny(http.StatusForbidden, AdminRequiredBody, false)
 	}
@@ -244,11 +273,14 @@ func (a *Authenticator) Authorize(r *http.Request) Decision {
 	return Decision{Allowed: true, Identity: id}
 }
 
-// basicFailure is MaxScale's reply to failed Basic authentication: with
-// WWW-Authenticate, except for XHR requests and on /v1/auth.
-func (a *Authenticator) basicFailure(r *http.Request) Decision {
-	challenge := !IsAuthEndpoint(r) && r.Header.Get("X-Requested-With") != "XMLHttpRequest"
-	return a.deny(http.StatusUnauthorized, AccessDeniedBody, challenge)
+// unauthorized is the 401 Access denied. MaxScale 24.02.4 adds
+// WWW-Authenticate only on the Basic path outside /v1/auth and only when
+// the request is not an XMLHttpRequest; the documentation promises it on
+// every 401.
+func (a *Authenticator) unauthorized(r *http.Request, tokenPath bool) Decision {
+	quiet := (tokenPath || IsAuthEndpoint(r)) && a.observed(DeviationTokenNoChallenge) ||
+		r.Header.Get("X-Requested-With") == "XMLHttpRequest" && a.observed(DeviationXHRNoChallenge)
+	return a.deny(http.StatusUnauthorized, AccessDeniedBody, !quiet)
 }
 
 func (a *Authenticator) deny(status int, body string, challenge bool) Decision {

@@ -248,3 +248,41 @@ func TestPasswordsAreNotPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// Each observed deviation about WWW-Authenticate can be switched off (the
+// documented profile: every 401 challenges); the 403s do not change.
+func TestDeviationsSwitchChallenge(t *testing.T) {
+	key := WithSigningKey([]byte("shared test key"))
+	issuer, _ := newTestAuth(t, key)
+	roTok := mustIssue(t, issuer, "basic", Basic)
+	none := func(string) bool { return false }
+	only := func(id string) func(string) bool { return func(s string) bool { return s == id } }
+	tests := []struct {
+		name     string
+		observed func(string) bool
+		method   string
+		path     string
+		prepare  func(*http.Request)
+		want     outcome
+	}{
+		{"documented: XHR", none, "GET", "/v1/sessions", func(r *http.Request) { r.Header.Set("X-Requested-With", "XMLHttpRequest") }, deniedBasic},
+		{"documented: invalid bearer", none, "GET", "/v1/sessions", func(r *http.Request) { r.Header.Set("Authorization", "Bearer x") }, deniedBasic},
+		{"documented: /v1/auth without credentials", none, "GET", "/v1/auth", func(*http.Request) {}, deniedBasic},
+		{"documented: read-only token write", none, "PATCH", "/v1/sessions/1", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+roTok) }, adminRequired},
+		{"token deviation only: XHR", only(DeviationTokenNoChallenge), "GET", "/v1/sessions", func(r *http.Request) { r.Header.Set("X-Requested-With", "XMLHttpRequest") }, deniedBasic},
+		{"token deviation only: invalid bearer", only(DeviationTokenNoChallenge), "GET", "/v1/sessions", func(r *http.Request) { r.Header.Set("Authorization", "Bearer x") }, deniedQuiet},
+		{"XHR deviation only: /v1/auth", only(DeviationXHRNoChallenge), "GET", "/v1/auth", func(*http.Request) {}, deniedBasic},
+		{"XHR deviation only: XHR invalid bearer", only(DeviationXHRNoChallenge), "GET", "/v1/sessions", func(r *http.Request) {
+			r.Header.Set("Authorization", "Bearer x")
+			r.Header.Set("X-Requested-With", "XMLHttpRequest")
+		}, deniedQuiet},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, _ := newTestAuth(t, key, WithDeviations(tc.observed))
+			r := httptest.NewRequestWithContext(t.Context(), tc.method, tc.path, nil)
+			tc.prepare(r)
+			checkDecision(t, a.Authorize(r), tc.want)
+		})
+	}
+}

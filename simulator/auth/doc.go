@@ -26,6 +26,9 @@
 //     bad-password 401 (with WWW-Authenticate), via a token with 403
 //     `{"errors": [ { "detail": "Administrative access required" } ] }`.
 //     A valid token whose user no longer exists also gets that 403.
+//   - WithDeviations switches the two WWW-Authenticate deviations
+//     (DeviationTokenNoChallenge, DeviationXHRNoChallenge) off for the
+//     documented profile, where every 401 challenges.
 //   - Static replies carry the fixed body, Date (four-digit year, as
 //     libmicrohttpd writes it) and Connection: close, and no Content-Type.
 //
