@@ -2,8 +2,12 @@ package steps
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/mxharness/mxharness/spec"
 )
 
 // contract checks responses against the OpenAPI contract in package spec.
@@ -24,10 +28,40 @@ func (e *contractError) Error() string {
 	return msg
 }
 
-func newContract() (*contract, error) { return &contract{}, nil }
+// newContract loads the contract once, so that a broken contract stops the
+// run before any scenario instead of failing every step.
+func newContract() (*contract, error) {
+	if _, err := spec.Load(); err != nil {
+		return nil, fmt.Errorf("load the contract: %w", err)
+	}
+	return &contract{}, nil
+}
 
-// check validates one response; nil means it conforms (or the request has
-// no operation in the contract, e.g. a health check or an unknown verb).
+// check validates one response. It returns nil when the response conforms,
+// and also when the contract has no operation for the request (a health
+// check, OPTIONS, HEAD, a method a path does not support) and no recorded
+// deviation explains the response.
 func (c *contract) check(ctx context.Context, req *http.Request, r *response) *contractError {
-	return nil
+	err := spec.ValidateResponse(ctx, req, r.status, r.header, r.body)
+	if err == nil {
+		return nil
+	}
+	var ve *spec.ValidationError
+	if !errors.As(err, &ve) {
+		return &contractError{problems: []string{err.Error()}}
+	}
+	if ve.Operation == "" {
+		if d, ok := spec.MatchDeviation("", r.status, r.body); ok {
+			return &contractError{problems: []string{"no operation in the contract answers like this"}, deviation: d.ID}
+		}
+		return nil
+	}
+	ce := &contractError{}
+	for _, p := range ve.Problems {
+		ce.problems = append(ce.problems, p.String())
+	}
+	if d, ok := spec.MatchDeviation(ve.Operation, r.status, r.body); ok {
+		ce.deviation = d.ID
+	}
+	return ce
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mxharness/mxharness/features"
+	"github.com/mxharness/mxharness/spec"
 )
 
 var stepLine = regexp.MustCompile(`^\s*(?:Given|When|Then|And|But|\*) (.*)$`)
@@ -208,5 +209,35 @@ func TestQuoted(t *testing.T) {
 	}
 	if got := quoted("none"); got != nil {
 		t.Errorf("quoted(none) = %v", got)
+	}
+}
+
+// Every deviation of the 24.02 ledger is one the contract records, and the
+// ledger marks as security exactly those the contract does.
+func TestLedgerAgreesWithTheContract(t *testing.T) {
+	l, err := LoadLedger(features.FS, "maxscale-24.02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs, err := spec.Deviations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	security := map[string]bool{}
+	for _, d := range devs {
+		security[d.ID] = d.Security
+	}
+	for _, d := range l.Deviations {
+		sec, ok := security[d.ID]
+		if !ok {
+			t.Errorf("ledger id %q is not an x-observed id of the contract", d.ID)
+			continue
+		}
+		if sec != d.Security {
+			t.Errorf("%s: ledger security %v, contract security %v", d.ID, d.Security, sec)
+		}
+		if d.Security && !d.Optional {
+			t.Errorf("%s: a security deviation must be optional (the simulator never reproduces it)", d.ID)
+		}
 	}
 }
