@@ -61,7 +61,11 @@ func Summary(w io.Writer, r *steps.Result) error {
 	}
 	if len(failing) > 0 {
 		b.WriteString("\nFailing scenarios:\n")
-		for _, s := range failing {
+		for i, s := range failing {
+			if i == maxListed {
+				fmt.Fprintf(&b, "  ... and %d more: see the junit or html report\n", len(failing)-maxListed)
+				break
+			}
 			listScenario(&b, "FAIL", "", s)
 		}
 	}
@@ -70,6 +74,10 @@ func Summary(w io.Writer, r *steps.Result) error {
 	}
 	return nil
 }
+
+// maxListed bounds the failing scenarios the summary lists: when most of the
+// suite fails, the first few errors tell the story and a report has the rest.
+const maxListed = 20
 
 // listScenario writes one scenario as a line (mark, prefix, place, name)
 // and its first error, indented, on the next.

@@ -40,3 +40,20 @@ func TestSummaryAllConform(t *testing.T) {
 		}
 	}
 }
+
+func TestSummaryListsAtMostMaxListedFailures(t *testing.T) {
+	r := &steps.Result{Target: "t"}
+	for range maxListed + 5 {
+		r.Scenarios = append(r.Scenarios, steps.ScenarioResult{Name: "broken", URI: "f.feature", Verdict: steps.Fails})
+	}
+	var buf bytes.Buffer
+	if err := Summary(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "FAIL f.feature"); n != maxListed {
+		t.Errorf("summary lists %d failing scenarios, want %d", n, maxListed)
+	}
+	if !strings.Contains(buf.String(), "... and 5 more") {
+		t.Errorf("summary does not say how many it left out:\n%s", buf.String())
+	}
+}
