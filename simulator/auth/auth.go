@@ -62,10 +62,15 @@ type Reply struct {
 // Static reports whether the reply is one of MaxScale's fixed-text replies.
 func (rep Reply) Static() bool { return rep.Body != nil }
 
-// Write sends a static reply.
+// Write sends a static reply. It keeps net/http from sniffing a
+// Content-Type: MaxScale's static replies have none.
 func (rep Reply) Write(w http.ResponseWriter) {
+	h := w.Header()
 	for k, vs := range rep.Header {
-		w.Header()[k] = vs
+		h[k] = vs
+	}
+	if _, set := h["Content-Type"]; !set {
+		h["Content-Type"] = nil
 	}
 	w.WriteHeader(rep.Status)
 	_, _ = w.Write(rep.Body)

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -138,21 +139,21 @@ func checkDecision(t *testing.T, d Decision, want outcome) {
 	if has != want.challenge || (has && wa[0] != `Basic realm="maxscale"`) {
 		t.Errorf("WWW-Authenticate = %q, want present=%v", wa, want.challenge)
 	}
+	if got := rec.Header().Get("Connection"); got != "close" {
+		t.Errorf("Connection = %q, want close", got)
+	}
 	checkStaticHeaders(t, rec.Header())
 }
 
 // checkStaticHeaders asserts transcript 236's header set: Date with a
-// four-digit year, Connection: close, no Content-Type.
+// four-digit year, no Content-Type.
 func checkStaticHeaders(t *testing.T, h http.Header) {
 	t.Helper()
 	if got := h.Get("Date"); got != "Thu, 26 Nov 2026 19:37:21 GMT" {
 		t.Errorf("Date = %q, want the clock's time with a four-digit year", got)
 	}
-	if got := h.Get("Connection"); got != "close" {
-		t.Errorf("Connection = %q, want close", got)
-	}
 	for _, k := range []string{"Content-Type", "Cache-Control", "X-Frame-Options"} {
-		if v, ok := h[k]; ok {
+		if v := h.Values(k); len(v) > 0 {
 			t.Errorf("%s = %q, want none on a static reply", k, v)
 		}
 	}
@@ -285,4 +286,40 @@ func TestDeviationsSwitchChallenge(t *testing.T) {
 			checkDecision(t, a.Authorize(r), tc.want)
 		})
 	}
+}
+
+// On the wire, a static reply looks like transcript 236: no Content-Type
+// (net/http would sniff one), a four-digit-year Date, the challenge, the
+// exact 46 bytes, and the connection closed.
+func TestStaticReplyOnTheWire(t *testing.T) {
+	a, _ := newTestAuth(t)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d := a.Authorize(r); !d.Allowed {
+			d.Reply.Write(w)
+		}
+	}))
+	t.Cleanup(ts.Close)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, ts.URL+"/v1/sessions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusUnauthorized || string(body) != AccessDeniedBody || resp.ContentLength != 46 {
+		t.Errorf("reply = %d %q (Content-Length %d), want 401 %q (46)", resp.StatusCode, body, resp.ContentLength, AccessDeniedBody)
+	}
+	if got := resp.Header.Get("WWW-Authenticate"); got != `Basic realm="maxscale"` {
+		t.Errorf("WWW-Authenticate = %q", got)
+	}
+	if !resp.Close {
+		t.Error("connection kept open, want Connection: close")
+	}
+	checkStaticHeaders(t, resp.Header)
 }
