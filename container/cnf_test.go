@@ -1,0 +1,124 @@
+package container
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./container -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./container -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  MaxScaleConfig
+	}{
+		{"maxscale-defaults.cnf", DefaultMaxScaleConfig()},
+		{"maxscale-host-network.cnf", MaxScaleConfig{
+			Bind: "127.0.0.1", RESTPort: 38989, RWSplitPort: 34006, ReadConnPort: 34008, Backend: "127.0.0.1:33306",
+		}},
+		{"maxscale-bridge.cnf", MaxScaleConfig{
+			Bind: "0.0.0.0", RESTPort: RESTPort, RWSplitPort: RWSplitPort, ReadConnPort: ReadConnPort, Backend: "mariadb:3306",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.cfg.Render()
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.name, got)
+		})
+	}
+}
+
+func TestRenderBadBackend(t *testing.T) {
+	cfg := DefaultMaxScaleConfig()
+	cfg.Backend = "no-port"
+	if _, err := cfg.Render(); err == nil || !strings.Contains(err.Error(), `backend "no-port"`) {
+		t.Fatalf("Render with backend without port: err = %v, want one naming the backend", err)
+	}
+}
+
+func TestInitSQLGolden(t *testing.T) {
+	golden(t, "init.sql", InitSQL())
+}
+
+// The simulator image reads the file RunMaxScale writes: what Render says
+// must come back from ParseAddresses.
+func TestParseAddressesRoundTrip(t *testing.T) {
+	cfg := MaxScaleConfig{Bind: "127.0.0.1", RESTPort: 38989, RWSplitPort: 34006, ReadConnPort: 34008, Backend: "127.0.0.1:3306"}
+	cnf, err := cfg.Render()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseAddresses(cnf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Addresses{API: "127.0.0.1:38989", Listeners: map[string]string{
+		RWSplitRouter: "127.0.0.1:34006", ReadConnRouter: "127.0.0.1:34008",
+	}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("ParseAddresses(Render()) = %+v, want %+v", got, want)
+	}
+}
+
+func TestParseAddresses(t *testing.T) {
+	tests := []struct {
+		name, cnf string
+		want      Addresses
+		wantErr   string
+	}{
+		{name: "empty file: MaxScale's defaults", cnf: "",
+			want: Addresses{API: "127.0.0.1:8989", Listeners: map[string]string{}}},
+		{name: "comments, spaces, listener without address", cnf: "# c\n; c\n[maxscale]\n admin_port = 9000 \n\n[L]\ntype=listener\nservice=S\nport=4100\n",
+			want: Addresses{API: "127.0.0.1:9000", Listeners: map[string]string{"S": "127.0.0.1:4100"}}},
+		{name: "ipv6 admin host", cnf: "[maxscale]\nadmin_host=::1\n",
+			want: Addresses{API: "[::1]:8989", Listeners: map[string]string{}}},
+		{name: "other sections ignored", cnf: "[server1]\ntype=server\nport=3306\n[svc]\ntype=service\n",
+			want: Addresses{API: "127.0.0.1:8989", Listeners: map[string]string{}}},
+		{name: "listener without port", cnf: "[L]\ntype=listener\nservice=S\n", wantErr: "listener [L] needs service and port"},
+		{name: "key outside a section", cnf: "admin_port=1\n", wantErr: "line 1: want key=value inside a [section]"},
+		{name: "line without =", cnf: "[maxscale]\nthreads\n", wantErr: "line 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseAddresses([]byte(tt.cnf))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
