@@ -18,6 +18,9 @@ type contract struct{}
 type contractError struct {
 	problems  []string
 	deviation string
+	// unrouted: the contract has no operation for the request, so it cannot
+	// judge the response; a matching deviation is only worth recording.
+	unrouted bool
 }
 
 func (e *contractError) Error() string {
@@ -40,7 +43,8 @@ func newContract() (*contract, error) {
 // check validates one response. It returns nil when the response conforms,
 // and also when the contract has no operation for the request (a health
 // check, OPTIONS, HEAD, a method a path does not support) and no recorded
-// deviation explains the response.
+// deviation explains the response. A departure is explained first by the
+// operation's own x-observed entries, then by the cross-cutting ones.
 func (c *contract) check(ctx context.Context, req *http.Request, r *response) *contractError {
 	err := spec.ValidateResponse(ctx, req, r.status, r.header, r.body)
 	if err == nil {
@@ -52,7 +56,7 @@ func (c *contract) check(ctx context.Context, req *http.Request, r *response) *c
 	}
 	if ve.Operation == "" {
 		if d, ok := spec.MatchDeviation("", r.status, r.body); ok {
-			return &contractError{problems: []string{"no operation in the contract answers like this"}, deviation: d.ID}
+			return &contractError{problems: []string{"no operation in the contract answers like this"}, deviation: d.ID, unrouted: true}
 		}
 		return nil
 	}
@@ -61,6 +65,8 @@ func (c *contract) check(ctx context.Context, req *http.Request, r *response) *c
 		ce.problems = append(ce.problems, p.String())
 	}
 	if d, ok := spec.MatchDeviation(ve.Operation, r.status, r.body); ok {
+		ce.deviation = d.ID
+	} else if d, ok := spec.MatchDeviation("", r.status, r.body); ok {
 		ce.deviation = d.ID
 	}
 	return ce
