@@ -166,3 +166,15 @@ Feature: Update a session
       {"data": {"attributes": {"parameters": {"log_info": true}}}}
       """
     Then the response status is 404
+
+  @write @filters @slow
+  Scenario: New filters take effect at once even while the client runs a query
+    Given the client "app" starts the query "SELECT SLEEP(2)"
+    When I send PATCH "/v1/sessions/{app}" with:
+      """
+      {"data": {"relationships": {"filters": {"data": [{"id": "my-log-filter", "type": "filters"}]}}}}
+      """
+    Then the response status is 204
+    And the session of client "app" uses the filters "my-log-filter"
+    And the query of client "app" finishes
+    And the session of client "app" uses the filters "my-log-filter"

@@ -33,6 +33,20 @@ func clientSteps() []stepDef {
 			}
 			return c.query(ctx, "SELECT 1")
 		}),
+		def(`^the client "([^"]+)" starts the query "([^"]+)"$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
+			c, err := s.client(a[0])
+			if err != nil {
+				return err
+			}
+			return c.start(ctx, a[1])
+		}),
+		def(`^the query of client "([^"]+)" finishes$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
+			c, err := s.client(a[0])
+			if err != nil {
+				return err
+			}
+			return c.finish(ctx)
+		}),
 		def(`^the client "([^"]+)" disconnects$`, func(_ context.Context, s *scenario, a []string, _ string) error {
 			c, err := s.client(a[0])
 			if err != nil {

@@ -28,6 +28,10 @@ type sqlClient struct {
 
 	mu   sync.Mutex // a driver connection is not safe for concurrent use
 	conn driver.Conn
+	net  *greetingConn
+	// running is the result of a query started in the background (nil
+	// when none is running).
+	running chan error
 }
 
 // connectClient opens a connection to addr as user, sending program as the
@@ -67,7 +71,7 @@ func connectClient(ctx context.Context, name, service, addr, user, password, pro
 		name: name, service: service, program: program,
 		id:   strconv.FormatUint(uint64(id), 10),
 		port: greeting.LocalAddr().(*net.TCPAddr).Port,
-		conn: conn,
+		conn: conn, net: greeting,
 	}, nil
 }
 
@@ -95,6 +99,38 @@ func (c *sqlClient) query(ctx context.Context, stmt string) error {
 	}
 }
 
+// start runs stmt in the background and returns once the statement has been
+// written to the socket, so that the server is busy with it when start
+// returns. finish waits for it.
+func (c *sqlClient) start(ctx context.Context, stmt string) error {
+	if c.running != nil {
+		return fmt.Errorf("client %q is already running a query", c.name)
+	}
+	before := c.net.writes()
+	c.running = make(chan error, 1)
+	go func() { c.running <- c.query(context.WithoutCancel(ctx), stmt) }()
+	return poll(ctx, 5*time.Second, func() error {
+		if c.net.writes() == before {
+			return fmt.Errorf("client %q has not sent %q yet", c.name, stmt)
+		}
+		return nil
+	})
+}
+
+// finish waits for the query started in the background and returns its error.
+func (c *sqlClient) finish(ctx context.Context) error {
+	if c.running == nil {
+		return fmt.Errorf("client %q is running no query", c.name)
+	}
+	defer func() { c.running = nil }()
+	select {
+	case err := <-c.running:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // ping sends COM_PING; it fails once the server has closed the connection.
 func (c *sqlClient) ping(ctx context.Context) error {
 	c.mu.Lock()
@@ -117,8 +153,9 @@ func (c *sqlClient) close() {
 // the driver unchanged.
 type greetingConn struct {
 	net.Conn
-	mu    sync.Mutex
-	first []byte
+	mu     sync.Mutex
+	first  []byte
+	nwrite int // completed writes: a statement has been sent when it grows
 }
 
 // greetingBytes is more than a handshake needs up to its connection id:
@@ -133,6 +170,20 @@ func (g *greetingConn) Read(p []byte) (int, error) {
 	}
 	g.mu.Unlock()
 	return n, err
+}
+
+func (g *greetingConn) Write(p []byte) (int, error) {
+	n, err := g.Conn.Write(p)
+	g.mu.Lock()
+	g.nwrite++
+	g.mu.Unlock()
+	return n, err
+}
+
+func (g *greetingConn) writes() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.nwrite
 }
 
 // errNoGreeting means the bytes kept are not a protocol-10 handshake.
