@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/mxharness/mxharness/simulator/seed"
+	"github.com/mxharness/mxharness/simulator/session"
 	"github.com/mxharness/mxharness/spec"
 )
 
@@ -126,9 +127,9 @@ func (c *Control) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *Control) writeErr(w http.ResponseWriter, r *http.Request, err error) {
 	status := http.StatusInternalServerError
 	switch {
-	case errors.Is(err, ErrInvalid):
+	case errors.Is(err, ErrInvalid), errors.Is(err, session.ErrInvalid):
 		status = http.StatusBadRequest
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrNotFound), errors.Is(err, session.ErrNotFound):
 		status = http.StatusNotFound
 	default:
 		c.logger.ErrorContext(r.Context(), "control request failed", "method", r.Method, "path", r.URL.Path, "err", err)

@@ -12,10 +12,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/mxharness/mxharness/simulator/jsonapi"
+	"github.com/mxharness/mxharness/spec"
 )
 
 // ErrInvalid marks input the control API rejects with 400.
@@ -77,51 +77,48 @@ type Faults struct {
 }
 
 // routerOperations knows the REST API's operations and names the one a
-// request is for, with a kin-openapi router built from the sessions contract.
+// request is for, with the sessions contract's router (which routes the way
+// MaxScale does: trailing slashes, optional /v1, X-HTTP-Method-Override).
 type routerOperations struct {
 	router routers.Router
-	ids    map[string]bool
+	ids    []string // sorted
 }
 
-func newRouterOperations(doc *openapi3.T, router routers.Router) *routerOperations {
-	ids := map[string]bool{}
-	for _, item := range doc.Paths.Map() {
-		for _, op := range item.Operations() {
-			ids[op.OperationID] = true
-		}
+func sessionOperations() (*routerOperations, error) {
+	if _, err := spec.Load(); err != nil {
+		return nil, fmt.Errorf("faults: %w", err)
 	}
-	return &routerOperations{router: router, ids: ids}
-}
-
-func (o *routerOperations) known(id string) bool { return o.ids[id] }
-
-func (o *routerOperations) names() []string {
-	names := make([]string, 0, len(o.ids))
-	for id := range o.ids {
-		names = append(names, id)
+	router, err := spec.NewRouter()
+	if err != nil {
+		return nil, fmt.Errorf("faults: %w", err)
 	}
-	slices.Sort(names)
-	return names
+	return &routerOperations{router: router, ids: spec.OperationIDs()}, nil
 }
 
-// operationOf finds the request's operation. MaxScale accepts a trailing
-// slash on every route, the contract's paths have none, so a path ending in
-// "/" is tried without it too.
+func (o *routerOperations) known(id string) bool {
+	_, found := slices.BinarySearch(o.ids, id)
+	return found
+}
+
 func (o *routerOperations) operationOf(r *http.Request) (string, bool) {
-	if route, _, err := o.router.FindRoute(r); err == nil {
-		return route.Operation.OperationID, true
-	}
-	trimmed := strings.TrimSuffix(r.URL.Path, "/")
-	if trimmed == r.URL.Path || trimmed == "" {
+	route, _, err := o.router.FindRoute(r)
+	if err != nil {
 		return "", false
 	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Path = trimmed
-	r2.URL.RawPath = ""
-	if route, _, err := o.router.FindRoute(r2); err == nil {
-		return route.Operation.OperationID, true
+	return route.Operation.OperationID, true
+}
+
+// NewFaults returns an empty fault set. now is the simulator's clock, which
+// fault durations follow; logger may be nil (discard).
+func NewFaults(now func() time.Time, logger *slog.Logger) (*Faults, error) {
+	ops, err := sessionOperations()
+	if err != nil {
+		return nil, err
 	}
-	return "", false
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return newFaults(now, ops, logger), nil
 }
 
 func newFaults(now func() time.Time, ops *routerOperations, logger *slog.Logger) *Faults {
@@ -136,7 +133,7 @@ var httpMethods = []string{
 
 func (f *Faults) validate(s *FaultSettings) error {
 	if s.Operation != "" && !f.ops.known(s.Operation) {
-		return invalidf("unknown operation %q; known operations: %s", s.Operation, strings.Join(f.ops.names(), ", "))
+		return invalidf("unknown operation %q; known operations: %s", s.Operation, strings.Join(f.ops.ids, ", "))
 	}
 	if s.Path != "" {
 		if !strings.HasPrefix(s.Path, "/") {
