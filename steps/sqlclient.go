@@ -41,6 +41,8 @@ func connectClient(ctx context.Context, name, service, addr, user, password, pro
 	cfg.User, cfg.Passwd = user, password
 	cfg.Net, cfg.Addr = "tcp", addr
 	cfg.ConnectionAttributes = "program_name:" + program
+	// A killed session is an expected end here; the driver would log it.
+	cfg.Logger = mysql.NopLogger{}
 	cfg.Timeout = 5 * time.Second
 	cfg.ReadTimeout = 10 * time.Second
 	cfg.WriteTimeout = 10 * time.Second
