@@ -42,7 +42,7 @@ func connectClient(ctx context.Context, name, service, addr, user, password, pro
 	cfg.Net, cfg.Addr = "tcp", addr
 	cfg.ConnectionAttributes = "program_name:" + program
 	// A killed session is an expected end here; the driver would log it.
-	cfg.Logger = mysql.NopLogger{}
+	cfg.Logger = &mysql.NopLogger{}
 	cfg.Timeout = 5 * time.Second
 	cfg.ReadTimeout = 10 * time.Second
 	cfg.WriteTimeout = 10 * time.Second
