@@ -92,18 +92,29 @@ func MatchDeviation(operationID string, status int, body []byte) (Deviation, boo
 		return Deviation{}, false
 	}
 	for _, d := range devs {
-		if d.Security || !slices.Contains(d.Statuses, status) {
+		if d.Security {
 			continue
 		}
 		if operationID == "" && len(d.Operations) != 0 || operationID != "" && !slices.Contains(d.Operations, operationID) {
 			continue
 		}
-		empty := len(bytes.TrimSpace(body)) == 0
-		if d.EmptyBody && empty || d.body != nil && d.body.Match(body) {
+		if d.Matches(status, body) {
 			return d, true
 		}
 	}
 	return Deviation{}, false
+}
+
+// Matches reports whether a response with this status and body is the
+// response d records (whatever the operation).
+func (d Deviation) Matches(status int, body []byte) bool {
+	if !slices.Contains(d.Statuses, status) {
+		return false
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return d.EmptyBody
+	}
+	return d.body != nil && d.body.Match(body)
 }
 
 // deviations reads and checks every x-observed record of doc.

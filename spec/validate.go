@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -208,70 +209,82 @@ func problems(op, what string, err error) error {
 }
 
 func collect(err error, rule string, into *[]Problem) {
-	var (
-		multi  openapi3.MultiError
-		schema *openapi3.SchemaError
-		req    *openapi3filter.RequestError
-		resp   *openapi3filter.ResponseError
-		sec    *openapi3filter.SecurityRequirementsError
-		prob   *Problem
-	)
-	switch {
-	case errors.As(err, &multi):
-		for _, e := range multi {
-			collect(e, rule, into)
+	switch e := err.(type) {
+	case openapi3.MultiError:
+		for _, x := range e {
+			collect(x, rule, into)
 		}
-	case errors.As(err, &prob):
-		*into = append(*into, *prob)
-	case errors.As(err, &sec):
-		msgs := make([]string, len(sec.Errors))
-		for i, e := range sec.Errors {
-			msgs[i] = e.Error()
+	case *Problem:
+		*into = append(*into, *e)
+	case *openapi3filter.SecurityRequirementsError:
+		msgs := make([]string, len(e.Errors))
+		for i, x := range e.Errors {
+			msgs[i] = x.Error()
 		}
 		*into = append(*into, Problem{Rule: "security", Message: strings.Join(msgs, " | ")})
-	case errors.As(err, &req):
+	case *openapi3filter.RequestError:
 		r := rule
 		switch {
-		case req.Parameter != nil:
-			r = "parameter " + req.Parameter.Name
-		case req.RequestBody != nil && rule == "":
+		case e.Parameter != nil:
+			r = "parameter " + e.Parameter.Name
+		case e.RequestBody != nil && r == "":
 			r = "body"
 		}
-		if req.Err == nil {
-			*into = append(*into, Problem{Rule: r, Message: req.Reason})
+		if e.Err == nil {
+			*into = append(*into, Problem{Rule: r, Message: e.Reason})
 			return
 		}
-		collect(req.Err, r, into)
-	case errors.As(err, &resp):
-		if resp.Err == nil {
-			*into = append(*into, Problem{Rule: responseRule(resp.Reason), Message: resp.Reason})
+		collect(e.Err, r, into)
+	case *openapi3filter.ResponseError:
+		r := responseRule(e.Reason)
+		if e.Err == nil {
+			msg := e.Reason
+			if r == "status" {
+				msg = "not a documented status of this operation"
+			}
+			*into = append(*into, Problem{Rule: r, Message: msg})
 			return
 		}
-		collect(resp.Err, rule, into)
-	case errors.As(err, &schema):
-		ptr := schema.JSONPointer()
-		path := ""
-		if len(ptr) > 0 {
-			path = "/" + strings.Join(ptr, "/")
-		}
-		r := schema.SchemaField
-		if rule != "" && r != "" && !strings.HasPrefix(rule, "body") {
-			r = rule + ": " + r
-		} else if r == "" {
+		if r == "response" {
 			r = rule
 		}
-		msg := schema.Reason
-		if msg == "" && schema.Origin != nil {
-			msg = schema.Origin.Error()
-		}
-		*into = append(*into, Problem{Path: path, Rule: r, Message: msg})
+		collect(e.Err, r, into)
+	case *openapi3.SchemaError:
+		*into = append(*into, schemaProblem(e, rule))
 	default:
+		if inner := errors.Unwrap(err); inner != nil {
+			collect(inner, rule, into)
+			return
+		}
 		r := rule
 		if r == "" {
 			r = "contract"
 		}
 		*into = append(*into, Problem{Rule: r, Message: err.Error()})
 	}
+}
+
+// schemaProblem describes a schema violation: the JSON pointer of the value
+// and the keyword it broke, prefixed with where (a parameter or header) if
+// it is not in the body.
+func schemaProblem(e *openapi3.SchemaError, where string) Problem {
+	path := ""
+	if ptr := e.JSONPointer(); len(ptr) > 0 {
+		path = "/" + strings.Join(ptr, "/")
+	}
+	keyword := e.SchemaField
+	if keyword == "properties" && strings.Contains(e.Reason, "unsupported") {
+		keyword = "additionalProperties"
+	}
+	rule := keyword
+	if where != "" && where != "body" {
+		rule = where + ": " + keyword
+	}
+	msg := e.Reason
+	if msg == "" && e.Origin != nil {
+		msg = e.Origin.Error()
+	}
+	return Problem{Path: path, Rule: rule, Message: msg}
 }
 
 // responseRule names the rule of a response error that has no schema error
@@ -282,11 +295,14 @@ func responseRule(reason string) string {
 		return "status"
 	case strings.Contains(reason, "Content-Type"):
 		return "content-type"
-	case strings.Contains(reason, "header"):
-		return "header"
+	}
+	if m := headerName.FindStringSubmatch(reason); m != nil {
+		return "header " + m[1]
 	}
 	return "response"
 }
+
+var headerName = regexp.MustCompile(`header "([^"]+)"`)
 
 // relaxedSchemas caches relaxed copies of response schemas.
 var relaxedSchemas sync.Map // *openapi3.Schema -> *openapi3.Schema
