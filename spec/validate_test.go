@@ -220,7 +220,7 @@ func TestValidateResponse(t *testing.T) {
 				m["links"].(map[string]any)["self"] = "http://127.0.0.1:8989/v1/sessions"
 			}, wantPath: "/links/self", wantRule: "pattern"},
 		{name: "one sescmd counter only", target: "/v1/sessions/115", status: 200, example: "ObservedSession",
-			mutate: func(m map[string]any) { delete(attrs(m)["client"].(map[string]any), "sescmd_history_len") },
+			mutate:   func(m map[string]any) { delete(attrs(m)["client"].(map[string]any), "sescmd_history_len") },
 			wantPath: "/data/attributes/client", wantRule: "anyOf"},
 		{name: "undocumented attribute", target: "/v1/sessions/115", status: 200, example: "ObservedSession",
 			mutate: func(m map[string]any) { attrs(m)["database"] = "" }, wantPath: "/data/attributes", wantRule: "additionalProperties"},
@@ -233,7 +233,7 @@ func TestValidateResponse(t *testing.T) {
 				m["data"].([]any)[0].(map[string]any)["attributes"].(map[string]any)["idle"] = "0.7"
 			}, wantPath: "/data/0/attributes/idle", wantRule: "type"},
 		{name: "error with the documentation's shape", target: "/v1/sessions/abc", status: 404, example: "ErrorNotASession",
-			mutate: func(m map[string]any) { delete(m, "errors"); m["error"] = map[string]any{"detail": "x"} },
+			mutate:   func(m map[string]any) { delete(m, "errors"); m["error"] = map[string]any{"detail": "x"} },
 			wantPath: "/errors", wantRule: "required"},
 		{name: "undocumented status", target: "/v1/sessions/115", status: 201, example: "ObservedSession", wantRule: "status"},
 	}
