@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"testing"
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
@@ -174,3 +175,18 @@ func onLoopback(s wait.Strategy) wait.Strategy {
 type loopbackTarget struct{ wait.StrategyTarget }
 
 func (loopbackTarget) Host(context.Context) (string, error) { return loopback, nil }
+
+// SkipIfImageAbsent skips the test, with a message naming img and hint (how
+// to get it), when no Docker daemon answers or img is not present locally:
+// an absent image never fails a test. Any other error fails it.
+func SkipIfImageAbsent(t *testing.T, img, hint string) {
+	t.Helper()
+	testcontainers.SkipIfProviderIsNotHealthy(t)
+	err := CheckImage(t.Context(), img, hint)
+	switch {
+	case errors.Is(err, ErrImageNotFound):
+		t.Skip(err)
+	case err != nil:
+		t.Fatal(err)
+	}
+}

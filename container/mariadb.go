@@ -53,8 +53,13 @@ type MariaDBContainer struct {
 // RunMariaDB starts a MariaDB server with the account of InitSQL and waits
 // until that account can log in over TCP. Options after the defaults may
 // change anything; WithHostNetwork makes it listen on a free port of
-// 127.0.0.1 (and nowhere else).
+// 127.0.0.1 (and nowhere else). Nothing is pulled: an image that is not
+// present locally is an error wrapping ErrImageNotFound.
 func RunMariaDB(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*MariaDBContainer, error) {
+	if err := CheckImage(ctx, img, PullHint(img)); err != nil {
+		return nil, err
+	}
+	o := readOptions(opts)
 	host, err := UsesHostNetwork(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mariadb: %w", err)
@@ -77,7 +82,7 @@ func RunMariaDB(ctx context.Context, img string, opts ...testcontainers.Containe
 		}),
 		testcontainers.WithExposedPorts(tcpPort),
 		publishLoopback(port),
-		testcontainers.WithWaitStrategy(sqlReady(tcpPort, "test", 2*time.Minute)),
+		testcontainers.WithWaitStrategyAndDeadline(o.timeout, sqlReady(tcpPort, "test", o.timeout)),
 	}
 	c, err := testcontainers.Run(ctx, img, append(defaults, opts...)...)
 	var m *MariaDBContainer

@@ -30,9 +30,9 @@ type MaxScaleContainer struct {
 	Listeners map[string]string
 }
 
-// Option is a MaxScale-specific setting. It is a ContainerCustomizer, so it
-// goes in the same list as testcontainers' options; its Customize does
-// nothing, RunMaxScale reads it.
+// Option is a setting of this package's Run functions. It is a
+// ContainerCustomizer, so it goes in the same list as testcontainers'
+// options; its Customize does nothing, RunMaxScale and RunMariaDB read it.
 type Option func(*options)
 
 type options struct {
@@ -43,12 +43,24 @@ type options struct {
 // Customize implements testcontainers.ContainerCustomizer; see Option.
 func (Option) Customize(*testcontainers.GenericContainerRequest) error { return nil }
 
+// readOptions applies the Options among opts over the defaults.
+func readOptions(opts []testcontainers.ContainerCustomizer) options {
+	o := options{timeout: 2 * time.Minute}
+	for _, opt := range opts {
+		if f, ok := opt.(Option); ok {
+			f(&o)
+		}
+	}
+	return o
+}
+
 // WithBackend sets server1's address (host:port), usually a MariaDB
 // container's Addr. Without it server1 points at 127.0.0.1:3306.
 func WithBackend(addr string) Option { return func(o *options) { o.backend = addr } }
 
-// WithStartupTimeout bounds the wait for the REST API and the first SQL
-// login through a listener (default one minute).
+// WithStartupTimeout bounds the wait until a container is ready (default
+// two minutes): for MaxScale, its REST API and a SQL login through a
+// listener; for MariaDB, a SQL login.
 func WithStartupTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
 // RunMaxScale starts img with a generated maxscale.cnf (see
@@ -57,12 +69,12 @@ func WithStartupTimeout(d time.Duration) Option { return func(o *options) { o.ti
 // through RW-Split-Router's listener (which with a real MaxScale means
 // the monitor has found server1). The image's own entrypoint and command
 // are kept: any image that reads /etc/maxscale.cnf like MaxScale works.
+// Nothing is pulled: an image that is not present locally is an error
+// wrapping ErrImageNotFound.
 func RunMaxScale(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*MaxScaleContainer, error) {
-	o := options{timeout: time.Minute}
-	for _, opt := range opts {
-		if f, ok := opt.(Option); ok {
-			f(&o)
-		}
+	o := readOptions(opts)
+	if err := CheckImage(ctx, img, PullHint(img)); err != nil {
+		return nil, err
 	}
 	host, err := UsesHostNetwork(opts)
 	if err != nil {
