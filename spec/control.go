@@ -22,6 +22,9 @@ func ControlYAML() []byte { return controlYAML }
 // The returned document is shared and must be treated as read-only.
 func LoadControl() (*openapi3.T, error) { return loadControlOnce() }
 
+// ControlJSON returns the control API's OpenAPI document as JSON.
+func ControlJSON() ([]byte, error) { return marshalJSON(LoadControl, "control.yaml") }
+
 var loadControlOnce = sync.OnceValues(func() (*openapi3.T, error) {
 	return parse("control.yaml", controlYAML)
 })

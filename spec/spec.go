@@ -37,14 +37,17 @@ var loadSessions = sync.OnceValues(func() (*openapi3.T, error) {
 })
 
 // JSON returns the sessions contract as JSON.
-func JSON() ([]byte, error) {
-	doc, err := Load()
+func JSON() ([]byte, error) { return marshalJSON(Load, "sessions.yaml") }
+
+// marshalJSON renders the contract that load returns as JSON.
+func marshalJSON(load func() (*openapi3.T, error), name string) ([]byte, error) {
+	doc, err := load()
 	if err != nil {
 		return nil, err
 	}
 	out, err := doc.MarshalJSON()
 	if err != nil {
-		return nil, fmt.Errorf("marshal sessions.yaml as JSON: %w", err)
+		return nil, fmt.Errorf("marshal %s as JSON: %w", name, err)
 	}
 	return out, nil
 }
