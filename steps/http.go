@@ -109,9 +109,6 @@ func (s *scenario) send(ctx context.Context, rq request) (*response, error) {
 			s.seeDeviation(dev)
 			return r, nil
 		}
-		if verr.unrouted {
-			return r, nil
-		}
 		return r, fmt.Errorf("%s %s: the response breaks the contract: %s", rq.method, u, verr)
 	}
 	return r, nil
