@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -74,12 +75,25 @@ var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Deviations returns the x-observed records of the sessions contract, sorted
 // by ID.
 func Deviations() ([]Deviation, error) {
+	devs, err := loadDeviations()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Deviation, len(devs))
+	for i, d := range devs {
+		d.Operations, d.Versions, d.Cases, d.Statuses = slices.Clone(d.Operations), slices.Clone(d.Versions), slices.Clone(d.Cases), slices.Clone(d.Statuses)
+		out[i] = d
+	}
+	return out, nil
+}
+
+var loadDeviations = sync.OnceValues(func() ([]Deviation, error) {
 	doc, err := Load()
 	if err != nil {
 		return nil, err
 	}
 	return deviations(doc)
-}
+})
 
 // MatchDeviation reports whether a response of operationID (""
 // for a request the contract does not route) is exactly a recorded observed
@@ -87,7 +101,7 @@ func Deviations() ([]Deviation, error) {
 // (if recorded so) or a body matching the recorded pattern. Security
 // deviations never match: they are flaws to report, not answers to allow.
 func MatchDeviation(operationID string, status int, body []byte) (Deviation, bool) {
-	devs, err := Deviations()
+	devs, err := loadDeviations()
 	if err != nil {
 		return Deviation{}, false
 	}

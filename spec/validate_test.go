@@ -267,6 +267,7 @@ func TestValidateResponseWrites(t *testing.T) {
 		{"412", "DELETE", "/v1/sessions/5", 412, http.Header{}, "", ""},
 		{"401 with header", "GET", "/v1/sessions", 401, http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`Basic realm="maxscale"`}}, `{"errors":[{"detail":"Access denied"}]}`, ""},
 		{"401 with another realm", "GET", "/v1/sessions", 401, http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`Basic realm="x"`}}, `{"errors":[{"detail":"Access denied"}]}`, "header WWW-Authenticate"},
+		{"401 without WWW-Authenticate", "GET", "/v1/sessions", 401, http.Header{"Content-Type": {"application/json"}}, `{"errors":[{"detail":"Access denied"}]}`, "header WWW-Authenticate"},
 		{"token cookie", "GET", "/v1/auth?persist=yes", 204, http.Header{"Set-Cookie": {"token_sig=a.b.c; Path=/; SameSite=Strict; HttpOnly"}}, "", ""},
 		{"token cookie missing", "GET", "/v1/auth?persist=yes", 204, http.Header{}, "", "header Set-Cookie"},
 	}
