@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/mxharness/mxharness/simulator"
+	"github.com/mxharness/mxharness/simulator/config"
+)
+
+func init() {
+	commands["serve"] = command{
+		summary: "run the MaxScale 24.02 simulator (REST API and SQL listeners)",
+		run:     serve,
+	}
+}
+
+// listenFlags collects repeated --listen SERVICE=HOST:PORT flags.
+type listenFlags map[string]string
+
+func (l listenFlags) String() string {
+	parts := make([]string, 0, len(l))
+	for k, v := range l {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l listenFlags) Set(v string) error {
+	name, addr, ok := strings.Cut(v, "=")
+	if !ok || name == "" || addr == "" {
+		return fmt.Errorf("%q is not SERVICE=HOST:PORT", v)
+	}
+	l[name] = addr
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configPath := fs.String("config", "", "YAML configuration `file` (docs/CONFIG.md); default: MaxScale's defaults")
+	apiAddr := fs.String("api-addr", "", "REST API `HOST:PORT` (default from the configuration: 127.0.0.1:8989)")
+	listen := listenFlags{}
+	fs.Var(listen, "listen", "`SERVICE=HOST:PORT` listener address of a service (repeatable)")
+	profile := fs.String("profile", simulator.ProfileMaxScale, "behaviour `profile`: maxscale-24.02 (what MaxScale 24.02.4 does) or documented")
+	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
+	logFormat := fs.String("log-format", "text", "log `format`: text or json")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mxharness serve [flags]")
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, "Runs a MaxScale 24.02 simulator: the REST API and one SQL listener per service.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	logger, err := newLogger(stderr, *logLevel, *logFormat)
+	if err != nil {
+		fmt.Fprintln(stderr, "mxharness serve:", err)
+		return 2
+	}
+	cfg := config.Default()
+	if *configPath != "" {
+		if cfg, err = config.Load(*configPath); err != nil {
+			fmt.Fprintln(stderr, "mxharness serve:", err)
+			return 2
+		}
+	}
+	if err := cfg.Override(*apiAddr, listen); err != nil {
+		fmt.Fprintln(stderr, "mxharness serve:", err)
+		return 2
+	}
+	run, err := simulator.Start(ctx, cfg, simulator.WithLogger(logger), simulator.WithProfile(*profile))
+	if err != nil {
+		fmt.Fprintln(stderr, "mxharness serve:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "REST API  %s/v1/  (profile %s)\n", run.APIURL, *profile)
+	for _, svc := range cfg.Services {
+		fmt.Fprintf(stdout, "SQL       %s  %s (%s)\n", run.SQLAddrs[svc.Name], svc.Name, svc.Router)
+	}
+	if err := run.Wait(); err != nil {
+		logger.Error("simulator stopped", "err", err)
+		return 1
+	}
+	logger.Info("simulator stopped")
+	return 0
+}
+
+// newLogger builds the slog handler: only main decides where logs go.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: %w", level, err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q is neither text nor json", format)
+}

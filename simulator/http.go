@@ -1,0 +1,268 @@
+package simulator
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/mxharness/mxharness/simulator/auth"
+	"github.com/mxharness/mxharness/simulator/jsonapi"
+)
+
+// maxBody caps request bodies; MaxScale's are small JSON documents.
+const maxBody = 1 << 20
+
+// request is what an operation handler gets.
+type request struct {
+	r      *http.Request
+	params map[string]string // path parameters of the route
+	query  jsonapi.Query
+	body   any    // the decoded body; nil without one
+	base   string // link base: http://<Host>/ plus v1/ when the path had it
+}
+
+// reply is what an operation handler returns.
+type reply struct {
+	status int
+	doc    any      // JSON tree; nil: no body
+	errors []string // when not nil: an error reply with these details (after pending ones)
+	header http.Header
+	// noValidators: no ETag/Last-Modified and no conditional requests
+	// (MaxScale's /v1/auth).
+	noValidators bool
+}
+
+// operation is the handler of one operationId.
+type operation struct {
+	// requireBody: MaxScale's REQUIRE_BODY flag, 400 Missing request body.
+	requireBody bool
+	// write: a successful reply stamps Last-Modified.
+	write bool
+	// check validates the path parameters as MaxScale's router does
+	// before the body check; it returns the 404 to send, if any.
+	check  func(q *request) *reply
+	handle func(q *request) reply
+}
+
+// serveHTTP runs MaxScale's request pipeline (catalogue §5.1).
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	// Authentication and authorisation on the original method.
+	d := s.auth.Authorize(r)
+	if !d.Allowed {
+		d.Reply.Write(w)
+		return
+	}
+	// The body is parsed for every verb: invalid JSON is a static 400.
+	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		s.logger.InfoContext(r.Context(), "request body not read", "err", err)
+	}
+	q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r)}
+	if len(raw) > 0 {
+		if msg, ok := janssonCheck(raw); !ok {
+			writeStatic(w, s.clock.Now(), http.StatusBadRequest,
+				`{"errors": [ { "detail": "Invalid JSON in request: `+msg+`" } ] }`)
+			return
+		}
+		q.body, _ = jsonapi.Decode(raw) // janssonCheck accepted it
+	}
+	method, status := auth.EffectiveMethod(r)
+	if status != http.StatusOK {
+		s.send(w, r, method, reply{status: status})
+		return
+	}
+	if method == http.MethodGet && isHealthCheck(r.URL.Path) {
+		s.send(w, r, method, reply{status: http.StatusOK})
+		return
+	}
+	if method == http.MethodOptions {
+		s.send(w, r, method, s.options(r))
+		return
+	}
+	var opID string
+	route, params, err := s.findRoute(r, method)
+	if err == nil {
+		opID = route.Operation.OperationID
+	} else if opID, params = s.variableRoute(r, method); opID == "" {
+		s.send(w, r, method, s.notRouted(err))
+		return
+	}
+	op := s.ops[opID]
+	q.params = params
+	if op.check != nil {
+		if rep := op.check(q); rep != nil {
+			s.finish(w, r, method, q, op, *rep)
+			return
+		}
+	}
+	if op.requireBody && q.body == nil {
+		s.finish(w, r, method, q, op, errorReply(http.StatusBadRequest, "Missing request body"))
+		return
+	}
+	s.finish(w, r, method, q, op, op.handle(q))
+}
+
+// findRoute routes on the effective method; HEAD runs the GET route.
+func (s *Server) findRoute(r *http.Request, method string) (*routers.Route, map[string]string, error) {
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	rr := r.Clone(r.Context())
+	rr.Method = method
+	rr.Header.Del("X-HTTP-Method-Override")
+	return s.router.FindRoute(rr)
+}
+
+// notRouted answers a request the contract has no operation for: 404
+// with no body, also for a known verb on a known path (MaxScale never
+// answers 405 for those; the documented profile does).
+func (s *Server) notRouted(err error) reply {
+	if errors.Is(err, routers.ErrMethodNotAllowed) && !s.profile.observed(devKnownMethod404) {
+		return reply{status: http.StatusMethodNotAllowed}
+	}
+	return reply{status: http.StatusNotFound}
+}
+
+// options answers OPTIONS: MaxScale lists in Accept those of GET, PUT,
+// POST and DELETE that have a route (never PATCH); the documented profile
+// sends Allow with every routed method.
+func (s *Server) options(r *http.Request) reply {
+	var methods []string
+	candidates := []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete}
+	header := "Accept"
+	if !s.profile.observed(devOptionsAccept) {
+		candidates = append(candidates, http.MethodPatch)
+		header = "Allow"
+	}
+	for _, m := range candidates {
+		if _, _, err := s.findRoute(r, m); err == nil {
+			methods = append(methods, m)
+		}
+	}
+	if len(methods) == 0 {
+		return reply{status: http.StatusNotFound}
+	}
+	return reply{status: http.StatusOK, header: http.Header{header: {strings.Join(methods, ", ")}}}
+}
+
+func isHealthCheck(path string) bool {
+	p := strings.Trim(path, "/")
+	return p == "" || p == "v1"
+}
+
+// linkBase is MaxScale's base for links: scheme, the Host header verbatim,
+// and v1/ only when the request's first path segment was v1.
+func linkBase(r *http.Request) string {
+	base := "http://" + r.Host + "/"
+	if first, _, _ := strings.Cut(strings.TrimLeft(r.URL.Path, "/"), "/"); first == "v1" {
+		base += "v1/"
+	}
+	return base
+}
+
+func errorReply(status int, details ...string) reply {
+	return reply{status: status, errors: details}
+}
+
+// finish evaluates conditional headers, shapes the document and sends it
+// (jsonapi's documented call order).
+func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q *request, op operation, rep reply) {
+	if rep.errors != nil {
+		rep.doc = s.errorDocument(rep.errors)
+	}
+	if rep.noValidators {
+		s.send(w, r, method, rep)
+		return
+	}
+	read := method == http.MethodGet || method == http.MethodHead
+	etag := jsonapi.ETag(nil)
+	if rep.doc != nil && method != http.MethodHead {
+		etag = jsonapi.ETagOf(rep.doc)
+	}
+	key := jsonapi.URIKey(r.URL.Path)
+	switch jsonapi.ConditionsFromHeader(r.Header).EvaluateMaxScale(jsonapi.Validators{ETag: etag, LastModified: s.lastMod.Get(key)}) {
+	case jsonapi.PreconditionFailed:
+		s.send(w, r, method, reply{status: http.StatusPreconditionFailed})
+		return
+	case jsonapi.NotModified:
+		s.send(w, r, method, reply{status: http.StatusNotModified})
+		return
+	case jsonapi.AsIs:
+		s.send(w, r, method, rep)
+		return
+	}
+	if op.write && rep.status >= 200 && rep.status < 300 {
+		s.lastMod.Stamp(key, s.clock.Now())
+	}
+	if rep.header == nil {
+		rep.header = http.Header{}
+	}
+	if read {
+		rep.header["ETag"] = []string{etag}
+		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
+	}
+	shaped, logged, err := jsonapi.Shape(rep.doc, q.query, jsonapi.Options{
+		IgnorePathFilterWithoutRows: !s.profile.observed(devJSONPathSingle400)})
+	s.pending.Add(logged...)
+	var shapeErr *jsonapi.Error
+	if errors.As(err, &shapeErr) {
+		rep.status, rep.doc = shapeErr.Status, jsonapi.ErrorDocument(s.pending.Take(shapeErr.Details...))
+	} else {
+		rep.doc = shaped
+	}
+	s.send(w, r, method, rep)
+}
+
+// errorDocument is MaxScale's error body: the buffered messages first,
+// then the reply's own details; nil (no body) when there are none.
+func (s *Server) errorDocument(details []string) any {
+	if len(details) == 0 {
+		return nil
+	}
+	return jsonapi.ErrorDocument(s.pending.Take(details...))
+}
+
+// send writes a reply with MaxScale's headers.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep reply) {
+	h := w.Header()
+	for k, v := range rep.header {
+		h[k] = v
+	}
+	now := s.clock.Now()
+	if s.profile.observed(devTwoDigitYear) {
+		h.Set("Date", jsonapi.DateHeader(now))
+	} else {
+		h.Set("Date", jsonapi.HTTPDate(now))
+	}
+	h.Set("X-Frame-Options", "Deny")
+	h["X-XSS-Protection"] = []string{"1"}
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-cache")
+	var body []byte
+	if rep.doc != nil && rep.status != http.StatusNoContent {
+		body = jsonapi.Marshal(rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery)))
+		h.Set("Content-Type", "application/json")
+	} else {
+		h["Content-Type"] = nil // no sniffing: MaxScale sends none without a body
+	}
+	if method == http.MethodHead {
+		body = nil
+		h.Set("Content-Length", "0")
+	}
+	w.WriteHeader(rep.status)
+	if len(body) > 0 {
+		if _, err := w.Write(body); err != nil {
+			s.logger.DebugContext(r.Context(), "reply not written", "err", err)
+		}
+	}
+}
+
+// writeStatic sends one of MaxScale's fixed-text replies (no Content-Type,
+// no security headers, a four-digit-year Date).
+func writeStatic(w http.ResponseWriter, now time.Time, status int, body string) {
+	auth.Reply{Status: status, Header: http.Header{"Date": {jsonapi.HTTPDate(now)}}, Body: []byte(body)}.Write(w)
+}

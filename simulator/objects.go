@@ -1,0 +1,193 @@
+package simulator
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/jsonapi"
+)
+
+// MaxScaleVersion is the version the simulator reports.
+const MaxScaleVersion = "24.02.4"
+
+// The read-only endpoints the session tooling touches: /v1/maxscale,
+// services, filters and servers. They describe the configuration; only
+// what the contract and MaxCtrl read is rendered.
+
+func (s *Server) getAuth(q *request) reply {
+	id := s.auth.Authorize(q.r).Identity // already allowed by serveHTTP
+	rep := s.auth.TokenReply(q.r, id)
+	return reply{status: rep.Status, doc: rep.Doc, header: rep.Header, noValidators: true}
+}
+
+func (s *Server) getMaxScale(q *request) reply {
+	now := s.clock.Now()
+	self := q.base + "maxscale/"
+	started := jsonapi.HTTPDate(s.startedAt)
+	return reply{status: http.StatusOK, doc: map[string]any{
+		"data": map[string]any{
+			"id": "maxscale", "type": "maxscale",
+			"attributes": map[string]any{
+				"version":      MaxScaleVersion,
+				"commit":       "mxharness-simulator",
+				"started_at":   started,
+				"activated_at": started,
+				"uptime":       int64(now.Sub(s.startedAt).Seconds()),
+				"parameters": map[string]any{
+					"retain_last_statements": int64(s.cfg.RetainLastStatements),
+					"session_trace":          int64(s.cfg.SessionTrace),
+					"threads":                int64(s.cfg.Threads),
+					"admin_host":             s.cfg.API.Address,
+				},
+			},
+			"links": map[string]any{"self": self},
+		},
+		"links": map[string]any{"self": self},
+	}}
+}
+
+// checkName is MaxScale's placeholder check for a named object: an
+// unknown name is "<name> is not a <kind>" (404).
+func (s *Server) checkName(param, kind string) func(q *request) *reply {
+	return func(q *request) *reply {
+		name := q.params[param]
+		var known bool
+		switch kind {
+		case "service":
+			_, known = s.cfg.Service(name)
+		case "filter":
+			known = slices.ContainsFunc(s.cfg.Filters, func(f config.Filter) bool { return f.Name == name })
+		case "server":
+			known = slices.ContainsFunc(s.cfg.Servers, func(sv config.Server) bool { return sv.Name == name })
+		}
+		if known {
+			return nil
+		}
+		rep := errorReply(http.StatusNotFound, name+" is not a "+kind)
+		return &rep
+	}
+}
+
+// collection and single build the two document shapes around resources.
+func collection(q *request, typ string, data []any) reply {
+	return reply{status: http.StatusOK, doc: map[string]any{
+		"data": data, "links": map[string]any{"self": q.base + typ + "/"}}}
+}
+
+func single(q *request, typ, id string, res map[string]any) reply {
+	return reply{status: http.StatusOK, doc: map[string]any{
+		"data": res, "links": map[string]any{"self": q.base + typ + "/" + id + "/"}}}
+}
+
+func (s *Server) serviceResource(q *request, svc config.Service, sessions map[string]int) map[string]any {
+	self := q.base + "services/" + svc.Name + "/"
+	rels := map[string]any{"servers": relationship(q.base, self, "servers", svc.Servers)}
+	if len(svc.Filters) > 0 {
+		rels["filters"] = relationship(q.base, self, "filters", svc.Filters)
+	}
+	return map[string]any{
+		"id": svc.Name, "type": "services",
+		"attributes": map[string]any{
+			"router": svc.Router,
+			"state":  "Started",
+			"parameters": map[string]any{
+				"log_info": svc.LogInfo, "log_notice": svc.LogNotice,
+				"log_warning": svc.LogWarning, "log_error": svc.LogError,
+			},
+			"connections": int64(sessions[svc.Name]),
+			"listener":    svc.Listener,
+		},
+		"relationships": rels,
+		"links":         map[string]any{"self": self},
+	}
+}
+
+// sessionsPerService counts the current sessions of each service.
+func (s *Server) sessionsPerService() map[string]int {
+	n := map[string]int{}
+	for _, snap := range s.reg.List() {
+		n[snap.Service]++
+	}
+	return n
+}
+
+func (s *Server) listServices(q *request) reply {
+	counts := s.sessionsPerService()
+	data := make([]any, len(s.cfg.Services))
+	for i, svc := range s.cfg.Services {
+		data[i] = s.serviceResource(q, svc, counts)
+	}
+	return collection(q, "services", data)
+}
+
+func (s *Server) getService(q *request) reply {
+	svc, _ := s.cfg.Service(q.params["name"])
+	return single(q, "services", svc.Name, s.serviceResource(q, svc, s.sessionsPerService()))
+}
+
+// usedBy returns the services whose list (servers or filters) holds name.
+func (s *Server) usedBy(name string, list func(config.Service) []string) []string {
+	var out []string
+	for _, svc := range s.cfg.Services {
+		if slices.Contains(list(svc), name) {
+			out = append(out, svc.Name)
+		}
+	}
+	return out
+}
+
+func (s *Server) filterResource(q *request, f config.Filter) map[string]any {
+	self := q.base + "filters/" + f.Name + "/"
+	return map[string]any{
+		"id": f.Name, "type": "filters",
+		"attributes": map[string]any{"module": f.Module, "parameters": map[string]any{}},
+		"relationships": map[string]any{
+			"services": relationship(q.base, self, "services", s.usedBy(f.Name, func(c config.Service) []string { return c.Filters })),
+		},
+		"links": map[string]any{"self": self},
+	}
+}
+
+func (s *Server) listFilters(q *request) reply {
+	data := make([]any, len(s.cfg.Filters))
+	for i, f := range s.cfg.Filters {
+		data[i] = s.filterResource(q, f)
+	}
+	return collection(q, "filters", data)
+}
+
+func (s *Server) getFilter(q *request) reply {
+	i := slices.IndexFunc(s.cfg.Filters, func(f config.Filter) bool { return f.Name == q.params["name"] })
+	f := s.cfg.Filters[i] // checkName ran first
+	return single(q, "filters", f.Name, s.filterResource(q, f))
+}
+
+func (s *Server) serverResource(q *request, sv config.Server) map[string]any {
+	self := q.base + "servers/" + sv.Name + "/"
+	return map[string]any{
+		"id": sv.Name, "type": "servers",
+		"attributes": map[string]any{
+			"state":      "Running",
+			"parameters": map[string]any{"address": sv.Address, "port": int64(sv.Port)},
+		},
+		"relationships": map[string]any{
+			"services": relationship(q.base, self, "services", s.usedBy(sv.Name, func(c config.Service) []string { return c.Servers })),
+		},
+		"links": map[string]any{"self": self},
+	}
+}
+
+func (s *Server) listServers(q *request) reply {
+	data := make([]any, len(s.cfg.Servers))
+	for i, sv := range s.cfg.Servers {
+		data[i] = s.serverResource(q, sv)
+	}
+	return collection(q, "servers", data)
+}
+
+func (s *Server) getServer(q *request) reply {
+	i := slices.IndexFunc(s.cfg.Servers, func(sv config.Server) bool { return sv.Name == q.params["name"] })
+	sv := s.cfg.Servers[i] // checkName ran first
+	return single(q, "servers", sv.Name, s.serverResource(q, sv))
+}

@@ -1,0 +1,160 @@
+// Package simulator is a MaxScale 24.02 simulator for the session resource
+// of its REST API: sessions are real client connections on the services'
+// SQL listeners (package wire, on vitess' MySQL protocol), the REST API is
+// routed by the OpenAPI contract's operationIds (package spec), and what
+// MaxScale 24.02.4 does where it departs from its documentation is chosen
+// by a profile (WithProfile) from the contract's recorded deviations.
+//
+// New builds a Server; Handler serves the REST API; ServeMySQL serves one
+// service's SQL listener; Start does all of it on the configured
+// addresses.
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/mxharness/mxharness/simulator/auth"
+	"github.com/mxharness/mxharness/simulator/clock"
+	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/jsonapi"
+	"github.com/mxharness/mxharness/simulator/session"
+	"github.com/mxharness/mxharness/simulator/wire"
+	"github.com/mxharness/mxharness/spec"
+)
+
+// Resolver does reverse DNS for ?rdns=true: it returns the host name of ip.
+type Resolver func(ctx context.Context, ip string) (string, error)
+
+// Server is one simulated MaxScale.
+type Server struct {
+	cfg      config.Config
+	logger   *slog.Logger
+	clock    clock.Clock
+	profile  *profile
+	resolver Resolver
+
+	reg       *session.Registry
+	sql       *wire.Listener
+	auth      *auth.Authenticator
+	router    routers.Router
+	ops       map[string]operation
+	templates []template
+	lastMod   *jsonapi.LastModified
+	pending   jsonapi.ErrorBuffer
+	startedAt time.Time // MaxScale's started_at, for /v1/maxscale
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	logger   *slog.Logger
+	clock    clock.Clock
+	profile  string
+	resolver Resolver
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithClock sets the simulator's clock (default: clock.New(), real time).
+func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithProfile selects the behaviour profile: "maxscale-24.02" (default,
+// what MaxScale 24.02.4 does) or "documented" (what its documentation
+// says). Profiles never reproduce a security flaw or a crash.
+func WithProfile(name string) Option { return func(o *options) { o.profile = name } }
+
+// WithResolver sets the reverse-DNS resolver used for ?rdns=true (default:
+// net.DefaultResolver.LookupAddr).
+func WithResolver(r func(ctx context.Context, ip string) (string, error)) Option {
+	return func(o *options) { o.resolver = r }
+}
+
+// New builds a simulator for cfg. It listens on nothing: serve Handler over
+// HTTP and call ServeMySQL per service, or use Start.
+func New(cfg config.Config, opts ...Option) (*Server, error) {
+	o := options{logger: slog.New(slog.DiscardHandler), profile: ProfileMaxScale, resolver: lookupAddr}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.clock == nil {
+		o.clock = clock.New()
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("simulator config: %w", err)
+	}
+	prof, err := loadProfile(o.profile)
+	if err != nil {
+		return nil, err
+	}
+	router, err := spec.NewRouter()
+	if err != nil {
+		return nil, fmt.Errorf("simulator: %w", err)
+	}
+	reg := session.New(cfg, o.clock, session.WithLogger(o.logger.With("component", "sessions")))
+	sql, err := wire.New(reg, o.clock, cfg.SQLUsers, o.logger)
+	if err != nil {
+		reg.Close()
+		return nil, err
+	}
+	users := make([]auth.User, len(cfg.API.Users))
+	for i, u := range cfg.API.Users {
+		users[i] = auth.User{Name: u.Name, Password: u.Password, Account: auth.Account(u.Account)}
+	}
+	s := &Server{
+		cfg: cfg, logger: o.logger.With("component", "rest"), clock: o.clock, profile: prof,
+		resolver: o.resolver, reg: reg, sql: sql, router: router,
+		auth: auth.New(users, auth.WithClock(o.clock.Now), auth.WithLogger(o.logger.With("component", "auth")),
+			auth.WithDeviations(prof.observed)),
+		lastMod:   jsonapi.NewLastModified(o.clock.Now()),
+		startedAt: o.clock.Now(),
+	}
+	s.ops = s.operations()
+	if s.templates, err = templates(); err != nil {
+		reg.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func lookupAddr(ctx context.Context, ip string) (string, error) {
+	names, err := net.DefaultResolver.LookupAddr(ctx, ip)
+	if err != nil {
+		return "", err
+	}
+	if len(names) == 0 {
+		return "", fmt.Errorf("no name for %s", ip)
+	}
+	return names[0], nil
+}
+
+// Handler returns the REST API handler.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+// Registry returns the session registry, for the control API.
+func (s *Server) Registry() *session.Registry { return s.reg }
+
+// Clock returns the simulator's clock.
+func (s *Server) Clock() clock.Clock { return s.clock }
+
+// ServeMySQL serves the SQL listener of the named service on ln until ctx
+// ends; then it closes ln and the connections it accepted.
+func (s *Server) ServeMySQL(ctx context.Context, ln net.Listener, service string) error {
+	if _, ok := s.cfg.Service(service); !ok {
+		ln.Close()
+		return fmt.Errorf("serve mysql: unknown service %q", service)
+	}
+	return s.sql.Serve(ctx, ln, service)
+}
+
+// Close kills every session, closing the clients' sockets, and stops the
+// TTL sweep.
+func (s *Server) Close() { s.reg.Close() }

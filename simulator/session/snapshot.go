@@ -1,0 +1,156 @@
+package session
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Snapshot is a session's state at one instant, copied out of the session
+// so that it can be rendered without holding any lock.
+type Snapshot struct {
+	ID           string
+	Service      string
+	State        State
+	User         string // "" before authentication
+	Remote       string
+	Port         int
+	Thread       int
+	Connected    time.Time
+	SecondsAlive float64
+	Idle         float64
+	IOActivity   int
+	Backends     []Backend
+	// ConnectionAttributes is nil when the client sent none.
+	ConnectionAttributes map[string]string
+	// History is nil when the service keeps no session-command history.
+	History    *History
+	Parameters map[string]bool // session flag OR service flag
+	Filters    []string        // session-level filters; empty: no relationship
+	Queries    []Query
+	Log        []string
+	Memory     Memory
+}
+
+// History is the client.sescmd_history_* attributes.
+type History struct {
+	Len             int
+	StoredResponses int
+	StoredMetadata  int
+}
+
+// Memory is the memory attribute; its totals keep MaxScale's invariants.
+type Memory struct {
+	Client        Buffers
+	Backends      map[string]Buffers
+	BuffersTotal  int // Client.Total + every Backends total
+	LastQueries   int
+	Variables     int
+	SescmdHistory int
+	ExecMetadata  int
+	Total         int // BuffersTotal + LastQueries + Variables + SescmdHistory + ExecMetadata
+}
+
+// Buffers is one DCB's buffers; Total = WriteQ + ReadQ + Misc.
+type Buffers struct {
+	WriteQ, ReadQ, Misc, Total int
+}
+
+// Sizes from the reference MaxScale's replies (transcript 003).
+const (
+	clientMisc    = 654
+	clientReadQ   = 65536
+	backendMisc   = 662
+	variableBytes = 283
+	queryOverhead = 48
+)
+
+func (s *Session) snapshot(now time.Time) Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := Snapshot{
+		ID: s.ID(), Service: s.service.name, State: s.state, User: s.user,
+		Remote: s.remote, Port: s.port, Thread: s.thread,
+		Connected:            s.created,
+		SecondsAlive:         now.Sub(s.created).Seconds(),
+		Idle:                 s.idleLocked(now),
+		IOActivity:           s.ioActivityLocked(now),
+		Backends:             slices.Clone(s.backends),
+		ConnectionAttributes: maps.Clone(s.attrs),
+		Parameters:           make(map[string]bool, len(ParameterNames)),
+		Filters:              slices.Clone(s.filters),
+		Queries:              slices.Clone(s.queries),
+		Log:                  slices.Clone(s.log),
+	}
+	for _, p := range ParameterNames {
+		snap.Parameters[p] = s.params[p] || s.service.log[p]
+	}
+	if s.service.history {
+		snap.History = &History{Len: s.historyLen, StoredResponses: s.historyLen}
+	}
+	snap.Memory = s.memoryLocked()
+	return snap
+}
+
+func (s *Session) memoryLocked() Memory {
+	m := Memory{
+		Client:        Buffers{ReadQ: clientReadQ, Misc: clientMisc},
+		Backends:      make(map[string]Buffers, len(s.backends)),
+		Variables:     variableBytes,
+		SescmdHistory: s.historyBytes,
+	}
+	m.Client.Total = m.Client.WriteQ + m.Client.ReadQ + m.Client.Misc
+	m.BuffersTotal = m.Client.Total
+	for _, b := range s.backends {
+		buf := m.Backends[b.Server]
+		buf.Misc += backendMisc
+		buf.Total = buf.WriteQ + buf.ReadQ + buf.Misc
+		m.Backends[b.Server] = buf
+		m.BuffersTotal += backendMisc
+	}
+	for _, q := range s.queries {
+		m.LastQueries += queryOverhead + len(q.Statement)
+	}
+	m.Total = m.BuffersTotal + m.LastQueries + m.Variables + m.SescmdHistory + m.ExecMetadata
+	return m
+}
+
+// beginTrace returns the trace lines MaxScale logs when a statement
+// arrives.
+func (svc *service) beginTrace(id uint64, st Statement) []string {
+	const plenHeader = 5 // 4-byte packet header and the command byte
+	lines := []string{fmt.Sprintf("info   : (%d) (%s); > Autocommit: [enabled], trx is [not open], cmd: (0x%x) %s, plen: %d, type: %s, stmt: %s",
+		id, svc.name, commandByte(st.Command), st.Command, len(st.Text)+plenHeader, queryType(st), st.Text)}
+	if svc.history && len(svc.servers) > 0 {
+		lines = append(lines, fmt.Sprintf("info   : (%d) [readwritesplit] (%s); Route query to primary: %s <", id, svc.name, svc.servers[0]))
+	}
+	return lines
+}
+
+// endTrace returns the trace line MaxScale logs when the reply is complete.
+func (svc *service) endTrace(id uint64, server string, rows, replyBytes int) []string {
+	if !svc.history || server == "" {
+		return nil
+	}
+	return []string{fmt.Sprintf("info   : (%d) [readwritesplit] (%s); Reply complete from '%s' (Resultset: %d rows in %dB)",
+		id, svc.name, server, rows, replyBytes)}
+}
+
+func commandByte(cmd string) int {
+	switch cmd {
+	case "COM_INIT_DB":
+		return 0x2
+	case "COM_PING":
+		return 0xe
+	default:
+		return 0x3 // COM_QUERY
+	}
+}
+
+func queryType(st Statement) string {
+	if st.SessionCommand {
+		return "sql::TYPE_SESSION_WRITE"
+	}
+	return "sql::TYPE_READ"
+}

@@ -1,0 +1,269 @@
+package simulator
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mxharness/mxharness/simulator/jsonapi"
+	"github.com/mxharness/mxharness/simulator/session"
+)
+
+// devUnknownIDEmpty404: a numeric id without a session is a 404 with no
+// body in MaxScale 24.02.4.
+const devUnknownIDEmpty404 = "unknown-id-empty-404"
+
+// operations maps every operationId of the contract to its handler; a
+// test keeps this set equal to spec.OperationIDs().
+func (s *Server) operations() map[string]operation {
+	sessionID := func(q *request) *reply { return checkSessionID(q.params["id"]) }
+	write := s.profile.writeStatus
+	return map[string]operation{
+		"listSessions": {handle: s.listSessions},
+		"getSession":   {check: sessionID, handle: s.getSession},
+		"updateSession": {requireBody: true, write: true, check: sessionID, handle: func(q *request) reply {
+			return s.writeResult(q, s.reg.Patch(q.params["id"], sessionUpdate(q.body)), write())
+		}},
+		"updateSessionFilters": {requireBody: true, write: true, check: sessionID, handle: s.updateSessionFilters},
+		"restartSession": {write: true, check: sessionID, handle: func(q *request) reply {
+			return s.writeResult(q, s.reg.Restart(q.params["id"]), write())
+		}},
+		"restartAllSessions": {write: true, handle: func(q *request) reply {
+			return s.writeResult(q, s.reg.RestartAll(), write())
+		}},
+		"deleteSession": {write: true, check: sessionID, handle: func(q *request) reply {
+			ttl, _ := q.query.Get("ttl")
+			return s.writeResult(q, s.reg.Kill(q.params["id"], atoi(ttl)), write())
+		}},
+		"getAuth":      {handle: s.getAuth},
+		"getMaxScale":  {handle: s.getMaxScale},
+		"listServices": {handle: s.listServices},
+		"getService":   {check: s.checkName("name", "service"), handle: s.getService},
+		"listFilters":  {handle: s.listFilters},
+		"getFilter":    {check: s.checkName("name", "filter"), handle: s.getFilter},
+		"listServers":  {handle: s.listServers},
+		"getServer":    {check: s.checkName("name", "server"), handle: s.getServer},
+	}
+}
+
+// checkSessionID is MaxScale's :session placeholder: a segment that is not
+// a positive decimal is "<seg> is not a session" (404).
+func checkSessionID(seg string) *reply {
+	if _, ok := session.ParseID(seg); ok {
+		return nil
+	}
+	rep := errorReply(http.StatusNotFound, seg+" is not a session")
+	return &rep
+}
+
+// writeResult turns a registry error into MaxScale's reply: an unknown
+// session is a 404 with no body, a refused input a 400 with its detail.
+func (s *Server) writeResult(q *request, err error, okStatus int) reply {
+	var fe *session.FilterError
+	switch {
+	case err == nil:
+		return reply{status: okStatus}
+	case errors.Is(err, session.ErrNotFound):
+		return s.unknownSession(q)
+	case errors.As(err, &fe):
+		return errorReply(http.StatusBadRequest, fe.Detail)
+	}
+	s.logger.ErrorContext(q.r.Context(), "session operation failed", "path", q.r.URL.Path, "err", err)
+	return errorReply(http.StatusBadRequest, err.Error())
+}
+
+// unknownSession is the reply for a numeric id without a started session.
+func (s *Server) unknownSession(q *request) reply {
+	if s.profile.observed(devUnknownIDEmpty404) {
+		return reply{status: http.StatusNotFound}
+	}
+	return errorReply(http.StatusNotFound, q.params["id"]+" is not a session")
+}
+
+func (s *Server) listSessions(q *request) reply {
+	snaps := s.reg.List()
+	resolve := s.remoteNames(q)
+	data := make([]any, len(snaps))
+	for i := range snaps {
+		data[i] = sessionResource(&snaps[i], q.base, resolve)
+	}
+	return reply{status: http.StatusOK, doc: map[string]any{
+		"data":  data,
+		"links": map[string]any{"self": q.base + "sessions/"},
+	}}
+}
+
+func (s *Server) getSession(q *request) reply {
+	snap, err := s.reg.Get(q.params["id"])
+	if err != nil {
+		return s.unknownSession(q)
+	}
+	res := sessionResource(&snap, q.base, s.remoteNames(q))
+	return reply{status: http.StatusOK, doc: map[string]any{
+		"data":  res,
+		"links": map[string]any{"self": q.base + "sessions/" + snap.ID + "/"},
+	}}
+}
+
+// rdnsTimeout bounds one reverse lookup; a failed lookup keeps the IP.
+const rdnsTimeout = 2 * time.Second
+
+// remoteNames returns the function that maps a client address to what
+// `remote` shows: the address itself unless ?rdns is truthy, else its
+// reverse-DNS name (each address looked up once per request).
+func (s *Server) remoteNames(q *request) func(ip string) string {
+	v, _ := q.query.Get("rdns")
+	if on, ok := jsonapi.Truthy(v); !ok || !on {
+		return func(ip string) string { return ip }
+	}
+	var mu sync.Mutex
+	cache := map[string]string{}
+	return func(ip string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if name, ok := cache[ip]; ok {
+			return name
+		}
+		ctx, cancel := context.WithTimeout(q.r.Context(), rdnsTimeout)
+		defer cancel()
+		name, err := s.resolver(ctx, ip)
+		if err != nil || name == "" {
+			name = ip
+		}
+		cache[ip] = name
+		return name
+	}
+}
+
+func (s *Server) updateSessionFilters(q *request) reply {
+	// MaxScale wraps the body's data in data.relationships.filters and
+	// runs the PATCH logic; its errors are not redirected into the reply,
+	// so a refused list is a 400 with no body.
+	obj, _ := q.body.(map[string]any)
+	data, ok := obj["data"]
+	if !ok {
+		return reply{status: s.profile.writeStatus()}
+	}
+	names, filterErr := filterList(data)
+	err := s.reg.Patch(q.params["id"], session.Update{Filters: &names, FilterErr: filterErr})
+	if err != nil && !errors.Is(err, session.ErrNotFound) {
+		return reply{status: http.StatusBadRequest}
+	}
+	return s.writeResult(q, err, s.profile.writeStatus())
+}
+
+// sessionUpdate reads what MaxScale's Session::update reads from a PATCH
+// body: boolean parameters at /data/attributes/parameters and the filter
+// list at /data/relationships/filters/data. Everything else is ignored.
+func sessionUpdate(body any) session.Update {
+	var u session.Update
+	if params, ok := pointer(body, "data", "attributes", "parameters").(map[string]any); ok {
+		u.Parameters = map[string]bool{}
+		for k, v := range params {
+			if b, ok := v.(bool); ok {
+				u.Parameters[k] = b
+			}
+		}
+	}
+	filters, _ := pointer(body, "data", "relationships", "filters").(map[string]any)
+	if data, ok := filters["data"]; ok {
+		names, err := filterList(data)
+		u.Filters, u.FilterErr = &names, err
+	}
+	return u
+}
+
+// filterList reads a relationship's data: a non-array clears the list
+// (jansson iterates nothing); each element needs a string id. MaxScale
+// crashes on an element without id or that is not an object (deviation
+// filter-without-id-crash, never reproduced): the simulator refuses it
+// with a 400 in MaxScale's words.
+func filterList(data any) ([]string, error) {
+	arr, _ := data.([]any)
+	names := make([]string, 0, len(arr))
+	for _, el := range arr {
+		obj, ok := el.(map[string]any)
+		if !ok {
+			return nil, &session.FilterError{Detail: "Not a JSON object but a " + jsonType(el)}
+		}
+		id, ok := obj["id"].(string)
+		if !ok {
+			return nil, &session.FilterError{Detail: "Not a JSON string but a " + jsonType(obj["id"])}
+		}
+		names = append(names, id)
+	}
+	return names, nil
+}
+
+// pointer walks object members; it returns nil when one is missing.
+func pointer(v any, keys ...string) any {
+	for _, k := range keys {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = obj[k]
+	}
+	return v
+}
+
+// jsonType names a JSON value's type as MaxScale's json_type_to_string.
+func jsonType(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	case string:
+		return "string"
+	case int64:
+		return "integer"
+	case float64:
+		return "real"
+	case bool:
+		return "boolean"
+	}
+	return "null"
+}
+
+// atoi is C's atoi as glibc implements it, (int)strtol(s, NULL, 10):
+// leading white space and a sign are accepted, parsing stops at the first
+// non-digit, the long saturates and the cast to a 32-bit int wraps.
+func atoi(s string) int {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	const maxLong = 1<<63 - 1
+	var n uint64
+	saturated := false
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		d := uint64(s[i] - '0')
+		if n > (maxLong+1-d)/10 {
+			saturated = true
+			continue
+		}
+		n = n*10 + d
+	}
+	var long int64
+	switch {
+	case saturated && neg:
+		long = -maxLong - 1
+	case saturated:
+		long = maxLong
+	case neg:
+		long = -int64(n)
+	case n > maxLong:
+		long = maxLong
+	default:
+		long = int64(n)
+	}
+	return int(int32(long))
+}
