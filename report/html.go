@@ -25,7 +25,7 @@ var page = template.Must(template.New("report").Parse(htmlSource))
 // and every scenario grouped by feature with its steps and HTTP exchanges
 // folded under <details>.
 func HTML(w io.Writer, r *steps.Result) error {
-	if err := page.Execute(w, newHTMLPage(r, time.Now())); err != nil {
+	if err := page.Execute(w, newHTMLPage(r, time.Now(), specCatalog())); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
 	return nil
@@ -49,7 +49,8 @@ type htmlTile struct {
 
 type htmlDeviation struct {
 	htmlChip
-	Scenarios []htmlLink
+	Summary, Documented string // from the contract; "" for an id it does not record
+	Scenarios           []htmlLink
 }
 
 // Chip lets the template render a deviation row's id like any other chip.
@@ -90,7 +91,7 @@ type htmlExchange struct {
 	SpecErrors                           []string
 }
 
-func newHTMLPage(r *steps.Result, now time.Time) htmlPage {
+func newHTMLPage(r *steps.Result, now time.Time, c catalog) htmlPage {
 	counts := r.Count()
 	p := htmlPage{
 		Title:     "MaxScale sessions API — verify report",
@@ -110,7 +111,7 @@ func newHTMLPage(r *steps.Result, now time.Time) htmlPage {
 		fc := map[steps.Verdict]int{}
 		for _, s := range f.scenarios {
 			fc[s.Verdict]++
-			hs := newHTMLScenario(s)
+			hs := newHTMLScenario(s, c)
 			// Examples of an outline may share a line: keep anchors unique.
 			if anchors[hs.Anchor]++; anchors[hs.Anchor] > 1 {
 				hs.Anchor = fmt.Sprintf("%s-%d", hs.Anchor, anchors[hs.Anchor])
@@ -120,7 +121,11 @@ func newHTMLPage(r *steps.Result, now time.Time) htmlPage {
 				if !ok {
 					i = len(p.Deviations)
 					devs[chip.ID] = i
-					p.Deviations = append(p.Deviations, htmlDeviation{htmlChip: htmlChip{ID: chip.ID, Security: chip.Security}})
+					p.Deviations = append(p.Deviations, htmlDeviation{
+						htmlChip:   htmlChip{ID: chip.ID, Security: chip.Security},
+						Summary:    c.summary(chip.ID),
+						Documented: c[chip.ID].Documented,
+					})
 				}
 				p.Deviations[i].Changed = p.Deviations[i].Changed || chip.Changed
 				p.Deviations[i].Scenarios = append(p.Deviations[i].Scenarios, htmlLink{Anchor: hs.Anchor, Name: hs.Name})
@@ -187,7 +192,7 @@ func tiles(counts map[steps.Verdict]int, total int, all bool) []htmlTile {
 	return out
 }
 
-func newHTMLScenario(s steps.ScenarioResult) htmlScenario {
+func newHTMLScenario(s steps.ScenarioResult, c catalog) htmlScenario {
 	hs := htmlScenario{
 		Anchor:   fmt.Sprintf("s-%s-%d", anchorSafe(s.URI), s.Line),
 		Name:     s.Name,
@@ -203,12 +208,12 @@ func newHTMLScenario(s steps.ScenarioResult) htmlScenario {
 	}
 	changed := s.Verdict == steps.ChangedDeviation
 	for _, id := range deviationIDs(s) {
-		hs.Deviations = append(hs.Deviations, htmlChip{ID: id, Security: security(id), Changed: changed})
+		hs.Deviations = append(hs.Deviations, htmlChip{ID: id, Security: c.security(id), Changed: changed})
 	}
 	for _, st := range s.Steps {
 		hst := htmlStep{Text: st.Text, Status: st.Status, Mark: stepMark(st.Status), Error: st.Error}
 		if st.Deviation != "" {
-			hst.Deviation = &htmlChip{ID: st.Deviation, Security: security(st.Deviation), Changed: changed}
+			hst.Deviation = &htmlChip{ID: st.Deviation, Security: c.security(st.Deviation), Changed: changed}
 		}
 		hs.Steps = append(hs.Steps, hst)
 	}

@@ -12,7 +12,7 @@ import (
 func TestHTML(t *testing.T) {
 	r := sampleResult()
 	var buf bytes.Buffer
-	if err := page.Execute(&buf, newHTMLPage(r, time.Date(2026, 11, 26, 21, 5, 0, 0, time.UTC))); err != nil {
+	if err := page.Execute(&buf, newHTMLPage(r, time.Date(2026, 11, 26, 21, 5, 0, 0, time.UTC), sampleCatalog())); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "sample.html", buf.Bytes())
@@ -75,7 +75,7 @@ func TestRedacted(t *testing.T) {
 
 func TestHTMLOutlineAnchorsAreUnique(t *testing.T) {
 	example := steps.ScenarioResult{Feature: "F", URI: "f.feature", Line: 9, Name: "Example", Verdict: steps.Conforms}
-	p := newHTMLPage(&steps.Result{Scenarios: []steps.ScenarioResult{example, example, example}}, time.Time{})
+	p := newHTMLPage(&steps.Result{Scenarios: []steps.ScenarioResult{example, example, example}}, time.Time{}, catalog{})
 	seen := map[string]bool{}
 	for _, s := range p.Features[0].Scenarios {
 		if seen[s.Anchor] {

@@ -17,10 +17,12 @@ import (
 // flagged in its system-out and in a suite property, so a CI page shows it
 // without failing the build (the exit status decides that); a failing
 // scenario is a failure carrying its step error; a skipped one is skipped.
-func JUnit(w io.Writer, r *steps.Result) error {
+func JUnit(w io.Writer, r *steps.Result) error { return writeJUnit(w, r, specCatalog()) }
+
+func writeJUnit(w io.Writer, r *steps.Result, c catalog) error {
 	suites := junit.Testsuites{Name: "mxharness verify " + r.Target}
 	for i, f := range byFeature(r) {
-		suites.AddSuite(junitSuite(i, f, r))
+		suites.AddSuite(junitSuite(i, f, r, c))
 	}
 	suites.Time = seconds(r.Duration)
 	// Jenkins' junit-10.xsd, the strictest schema in common use, has no
@@ -35,7 +37,7 @@ func JUnit(w io.Writer, r *steps.Result) error {
 	return nil
 }
 
-func junitSuite(id int, f feature, r *steps.Result) junit.Testsuite {
+func junitSuite(id int, f feature, r *steps.Result, c catalog) junit.Testsuite {
 	ts := junit.Testsuite{Name: f.name, ID: id, File: f.uri}
 	if !r.Started.IsZero() {
 		ts.SetTimestamp(r.Started)
@@ -60,15 +62,24 @@ func junitSuite(id int, f feature, r *steps.Result) junit.Testsuite {
 			// names, so the line tells the examples apart.
 			name = fmt.Sprintf("%s (line %d)", s.Name, s.Line)
 		}
-		ts.AddTestcase(junitCase(f.name, name, s, r.Ledger))
+		ts.AddTestcase(junitCase(f.name, name, s, r.Ledger, c))
 	}
 	ts.Time = seconds(total)
 	return ts
 }
 
-func junitCase(class, name string, s steps.ScenarioResult, ledger string) junit.Testcase {
+func junitCase(class, name string, s steps.ScenarioResult, ledger string, c catalog) junit.Testcase {
 	tc := junit.Testcase{Name: name, Classname: class, Time: seconds(s.Duration)}
 	ids := strings.Join(deviationIDs(s), ", ")
+	var about strings.Builder
+	for _, id := range deviationIDs(s) {
+		if c.security(id) {
+			fmt.Fprintf(&about, "SECURITY FLAW %s\n", id)
+		}
+		if sum := c.summary(id); sum != "" {
+			fmt.Fprintf(&about, "%s: %s\n", id, sum)
+		}
+	}
 	switch s.Verdict {
 	case steps.Fails:
 		step, err := firstError(s)
@@ -77,12 +88,12 @@ func junitCase(class, name string, s steps.ScenarioResult, ledger string) junit.
 		_, err := firstError(s)
 		tc.Skipped = &junit.Result{Message: firstLine(err)}
 	case steps.KnownDeviation:
-		tc.SystemOut = &junit.Output{Data: fmt.Sprintf("known deviation: %s (ledger %s)\n", ids, ledgerName(ledger))}
+		tc.SystemOut = &junit.Output{Data: xmlText(fmt.Sprintf("known deviation: %s (ledger %s)\n%s", ids, ledgerName(ledger), about.String()))}
 	case steps.ChangedDeviation:
 		step, err := firstError(s)
 		tc.SystemOut = &junit.Output{Data: xmlText(fmt.Sprintf(
-			"CHANGED DEVIATION: %s\nThe target no longer behaves as ledger %s records: a release fixed or changed this behaviour; update the ledger.\n\n%s",
-			ids, ledgerName(ledger), scenarioLog(s, step, err)))}
+			"CHANGED DEVIATION: %s\nThe target no longer behaves as ledger %s records: a release fixed or changed this behaviour; update the ledger.\n%s\n%s",
+			ids, ledgerName(ledger), about.String(), scenarioLog(s, step, err)))}
 	}
 	return tc
 }

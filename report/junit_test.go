@@ -13,7 +13,7 @@ import (
 
 func TestJUnit(t *testing.T) {
 	var buf bytes.Buffer
-	if err := JUnit(&buf, sampleResult()); err != nil {
+	if err := writeJUnit(&buf, sampleResult(), sampleCatalog()); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "sample.junit.xml", buf.Bytes())
@@ -60,8 +60,11 @@ func TestJUnit(t *testing.T) {
 		t.Errorf("failure data lacks the step error or the spec errors:\n%s", failing.Failure.Data)
 	}
 	known := cases["PATCH a log parameter"]
-	if known.Failure != nil || known.SystemOut == nil || !strings.Contains(known.SystemOut.Data, "known deviation: write-status-200") {
+	if known.Failure != nil || known.SystemOut == nil || !strings.Contains(known.SystemOut.Data, "known deviation: write-status-200") || !strings.Contains(known.SystemOut.Data, "answer 200 OK with an empty body") {
 		t.Errorf("known deviation: failure %v, system-out %v; want a pass naming write-status-200", known.Failure, known.SystemOut)
+	}
+	if sec := cases["A read-only account cannot write with a method override"]; sec.SystemOut == nil || !strings.Contains(sec.SystemOut.Data, "SECURITY FLAW readonly-override-writes") {
+		t.Errorf("security deviation: system-out %v, want it flagged", sec.SystemOut)
 	}
 	changed := cases["An unknown numeric id"]
 	if changed.Failure != nil || changed.SystemOut == nil || !strings.Contains(changed.SystemOut.Data, "CHANGED DEVIATION: unknown-id-empty-404") {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mxharness/mxharness/spec"
 	"github.com/mxharness/mxharness/steps"
 )
 
@@ -69,13 +70,30 @@ func byFeature(r *steps.Result) []feature {
 	return out
 }
 
-// security reports whether a deviation is a security flaw of MaxScale (the
-// brief's SECURITY ids: a read-only account that writes, a request that
-// crashes it). Reports mark these red whatever the verdict.
-func security(id string) bool {
-	switch id {
-	case "readonly-override-writes", "filter-without-id-crash":
-		return true
+// catalog is what the contract records about each deviation id
+// (spec.Deviations): whether it is a security flaw, and what the target does
+// instead of what the docs say.
+type catalog map[string]spec.Deviation
+
+// specCatalog is the contract's catalog. The contract is embedded and tested
+// in package spec; should it not load, reports still render, without the
+// descriptions.
+func specCatalog() catalog {
+	devs, err := spec.Deviations()
+	if err != nil {
+		return catalog{}
 	}
-	return false
+	c := make(catalog, len(devs))
+	for _, d := range devs {
+		c[d.ID] = d
+	}
+	return c
 }
+
+// security reports whether a deviation is a security flaw of MaxScale (a
+// read-only account that writes, a request that crashes it). Reports mark
+// these red whatever the verdict.
+func (c catalog) security(id string) bool { return c[id].Security }
+
+// summary is one line on what the target does for deviation id, or "".
+func (c catalog) summary(id string) string { return strings.Join(strings.Fields(c[id].Summary), " ") }

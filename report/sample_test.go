@@ -2,10 +2,23 @@ package report
 
 import (
 	"net/http"
+	"testing"
 	"time"
 
+	"github.com/mxharness/mxharness/spec"
 	"github.com/mxharness/mxharness/steps"
 )
+
+// sampleCatalog stands for the contract's deviation records, so that the
+// golden files do not change when the contract's wording does.
+func sampleCatalog() catalog {
+	return catalog{
+		"write-status-200": {ID: "write-status-200", Summary: "PATCH, POST restart and DELETE answer 200 OK with an empty body.", Documented: "204 No Content"},
+		"readonly-override-writes": {ID: "readonly-override-writes", Security: true,
+			Summary: "SECURITY. A read-only account sending GET with X-HTTP-Method-Override: DELETE kills a session.", Documented: "a basic account cannot DELETE"},
+		"unknown-id-empty-404": {ID: "unknown-id-empty-404", Summary: "A numeric id with no session: 404 with no body.", Documented: `{"error":{...}}`},
+	}
+}
 
 // sampleResult is a run as the suite reports it against MaxScale 24.02.4:
 // every verdict, a security deviation, spec errors, credentials in headers
@@ -94,5 +107,25 @@ func sampleResult() *steps.Result {
 				},
 			},
 		},
+	}
+}
+
+// The contract's own catalog marks its security flaws; the reports rely on it.
+func TestSpecCatalog(t *testing.T) {
+	c := specCatalog()
+	devs, err := spec.Deviations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c) != len(devs) {
+		t.Fatalf("catalog has %d deviations, the contract %d", len(c), len(devs))
+	}
+	for _, id := range []string{"readonly-override-writes", "filter-without-id-crash"} {
+		if !c.security(id) {
+			t.Errorf("%s is not marked as a security flaw", id)
+		}
+	}
+	if c.security("write-status-200") || c.summary("write-status-200") == "" {
+		t.Errorf("write-status-200: security %v, summary %q; want no flaw and a summary", c.security("write-status-200"), c.summary("write-status-200"))
 	}
 }

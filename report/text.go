@@ -14,7 +14,9 @@ import (
 // count of each verdict, the known deviations by ledger id (security flaws
 // marked), the changed deviations and the failing scenarios with their first
 // error, so a CI log shows what to look at without opening a report.
-func Summary(w io.Writer, r *steps.Result) error {
+func Summary(w io.Writer, r *steps.Result) error { return writeSummary(w, r, specCatalog()) }
+
+func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 	var b strings.Builder
 	counts := r.Count()
 	fmt.Fprintf(&b, "%d scenario%s against %s in %s, ledger %s\n",
@@ -46,7 +48,7 @@ func Summary(w io.Writer, r *steps.Result) error {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		for _, id := range knownIDs {
 			mark := ""
-			if security(id) {
+			if c.security(id) {
 				mark = "SECURITY"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%d scenario%s\n", id, mark, known[id], plural(known[id]))

@@ -10,7 +10,7 @@ import (
 
 func TestSummary(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Summary(&buf, sampleResult()); err != nil {
+	if err := writeSummary(&buf, sampleResult(), sampleCatalog()); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "sample.summary.txt", buf.Bytes())
