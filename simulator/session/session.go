@@ -74,8 +74,8 @@ type Session struct {
 	attrs        map[string]string // nil: the client sent none
 	created      time.Time         // connected and seconds_alive count from here
 	lastIO       time.Time
-	busy         bool  // a query is running
-	pinnedBusy   bool  // synthetic session that is always busy
+	busy         bool // a query is running
+	pinnedBusy   bool // synthetic session that is always busy
 	ioBuckets    [ioWindow]ioBucket
 	backends     []Backend
 	params       map[string]bool
