@@ -112,7 +112,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 	s := &Server{
 		cfg: cfg, logger: o.logger.With("component", "rest"), clock: o.clock, profile: prof,
 		resolver: o.resolver, reg: reg, sql: sql, router: router,
-		auth: auth.New(users, auth.WithClock(o.clock.Now), auth.WithLogger(o.logger.With("component", "auth")),
+		auth: auth.New(users, auth.WithClock(o.clock.Now), auth.WithLogger(o.logger),
 			auth.WithDeviations(prof.observed)),
 		lastMod:   jsonapi.NewLastModified(o.clock.Now()),
 		startedAt: o.clock.Now(),

@@ -37,7 +37,7 @@ type Listener struct {
 	clock  clock.Clock
 	logger *slog.Logger
 	env    *vtenv.Environment
-	auth   *mysql.AuthServerStatic
+	auth   mysql.AuthServer
 }
 
 // New returns a listener that registers sessions in reg and lets users log
@@ -59,7 +59,32 @@ func New(reg *session.Registry, clk clock.Clock, users []config.SQLUser, logger 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &Listener{reg: reg, clock: clk, logger: logger.With("component", "mysql"), env: env,
-		auth: mysql.NewAuthServerStatic("", string(js), 0)}, nil
+		auth: startingAuth{mysql.NewAuthServerStatic("", string(js), 0)}}, nil
+}
+
+// startingAuth is vitess' static user table with one addition: a
+// successful login starts the session before vitess sends the client its
+// OK packet, so a client that has connected always finds its session
+// started (as with MaxScale, which starts the session before replying).
+type startingAuth struct{ *mysql.AuthServerStatic }
+
+func (a startingAuth) AuthMethods() []mysql.AuthMethod {
+	ms := a.AuthServerStatic.AuthMethods()
+	out := make([]mysql.AuthMethod, len(ms))
+	for i, m := range ms {
+		out[i] = startingMethod{m}
+	}
+	return out
+}
+
+type startingMethod struct{ mysql.AuthMethod }
+
+func (m startingMethod) HandleAuthPluginData(c *mysql.Conn, user string, serverData, clientData []byte, remote net.Addr) (mysql.Getter, error) {
+	g, err := m.AuthMethod.HandleAuthPluginData(c, user, serverData, clientData, remote)
+	if cd, ok := c.ClientData.(*conn); ok && err == nil {
+		cd.session.Start(user, c.Attributes)
+	}
+	return g, err
 }
 
 // Serve accepts client connections on ln for the service until ctx ends,
@@ -203,7 +228,6 @@ func (h *handler) NewConnection(c *mysql.Conn) {
 
 func (h *handler) ConnectionReady(c *mysql.Conn) {
 	if cd, ok := c.ClientData.(*conn); ok {
-		cd.session.Start(c.User, c.Attributes)
 		h.l.logger.Debug("session started", "session_id", cd.session.ID(), "user", c.User, "service", h.service)
 	}
 }
