@@ -96,10 +96,9 @@ func ValidateRequest(ctx context.Context, r *http.Request) error {
 		if err != nil {
 			return fmt.Errorf("read request body: %w", err)
 		}
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		if in != r {
-			in.Body = io.NopCloser(bytes.NewReader(data))
-		}
+		// in is r or a shallow copy of it: either way the validator reads
+		// in.Body, and r gets a fresh reader over the same bytes after.
+		in.Body = io.NopCloser(bytes.NewReader(data))
 		defer func() { r.Body = io.NopCloser(bytes.NewReader(data)) }()
 	}
 	err = openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
@@ -181,8 +180,15 @@ func validateSparse(op *openapi3.Operation, status int, header http.Header, body
 	if resp == nil || resp.Value == nil {
 		return nil
 	}
-	mt := resp.Value.Content.Get(header.Get("Content-Type"))
-	if mt == nil || mt.Schema == nil {
+	if len(resp.Value.Content) == 0 {
+		return nil
+	}
+	ct := header.Get("Content-Type")
+	mt := resp.Value.Content.Get(ct)
+	if mt == nil {
+		return &Problem{Rule: "content-type", Message: fmt.Sprintf("response header Content-Type has unexpected value: %q", ct)}
+	}
+	if mt.Schema == nil {
 		return nil
 	}
 	var value any

@@ -293,12 +293,17 @@ func TestSparseFieldsets(t *testing.T) {
 		{"sparse without fields", "/v1/sessions/115", sparse, "/data/attributes/port", "required"},
 		{"sparse with an empty fields", "/v1/sessions/115?fields[sessions]=", sparse, "/data/relationships", "required"},
 		{"sparse of the wrong type", "/v1/sessions/115?fields[sessions]=user,state", wrong, "/data/attributes/user", "type"},
+		{"sparse without a body", "/v1/sessions/115?fields[sessions]=user", "", "", "content-type"},
 		{"sparse keeps id", "/v1/sessions/115?fields[sessions]=user", noID, "/data/id", "required"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRequest(t, "GET", tc.target, "", nil)
-			checkProblem(t, ValidateResponse(t.Context(), r, 200, jsonHeader(), []byte(tc.body)), tc.wantPath, tc.wantRule)
+			header := jsonHeader()
+			if tc.body == "" {
+				header.Del("Content-Type")
+			}
+			checkProblem(t, ValidateResponse(t.Context(), r, 200, header, []byte(tc.body)), tc.wantPath, tc.wantRule)
 		})
 	}
 }
