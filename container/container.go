@@ -73,6 +73,20 @@ func CheckImage(ctx context.Context, img, hint string) error {
 	return nil
 }
 
+// CheckReaper returns nil when testcontainers' reaper is disabled or its
+// image is present, and an error wrapping ErrImageNotFound otherwise: every
+// container start would first try to pull it.
+func CheckReaper(ctx context.Context) error {
+	// The reap label is on every container exactly when the reaper is on
+	// (TESTCONTAINERS_RYUK_DISABLED, or ryuk.disabled in the properties file).
+	if testcontainers.GenericLabels()["org.testcontainers.reap"] != "true" {
+		return nil
+	}
+	//nolint:staticcheck // the library's own reaper image name, whatever its version
+	img := testcontainers.ReaperDefaultImage
+	return CheckImage(ctx, img, PullHint(img)+", or set TESTCONTAINERS_RYUK_DISABLED=true where the containers are removed anyway (CI)")
+}
+
 // PullHint is the usual way to get a published image.
 func PullHint(img string) string { return "get it with: docker pull " + img }
 
@@ -177,12 +191,16 @@ type loopbackTarget struct{ wait.StrategyTarget }
 func (loopbackTarget) Host(context.Context) (string, error) { return loopback, nil }
 
 // SkipIfImageAbsent skips the test, with a message naming img and hint (how
-// to get it), when no Docker daemon answers or img is not present locally:
-// an absent image never fails a test. Any other error fails it.
+// to get it), when no Docker daemon answers or img (or the reaper's image,
+// see CheckReaper) is not present locally: an absent image never fails a
+// test. Any other error fails it.
 func SkipIfImageAbsent(t *testing.T, img, hint string) {
 	t.Helper()
 	testcontainers.SkipIfProviderIsNotHealthy(t)
-	err := CheckImage(t.Context(), img, hint)
+	err := CheckReaper(t.Context())
+	if err == nil {
+		err = CheckImage(t.Context(), img, hint)
+	}
 	switch {
 	case errors.Is(err, ErrImageNotFound):
 		t.Skip(err)

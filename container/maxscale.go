@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/testcontainers/testcontainers-go"
@@ -17,6 +20,13 @@ const MaxScaleImage = "mariadb/maxscale:24.02"
 // cnfPath is where MaxScale (and the simulator image) read their
 // configuration from.
 const cnfPath = "/etc/maxscale.cnf"
+
+// MaxScale's read-only REST account of the scenarios (account type basic),
+// which RunMaxScale creates when the image does not have it.
+const (
+	ReadOnlyUser     = "basic"
+	ReadOnlyPassword = "mariadb"
+)
 
 // MaxScaleContainer is a running MaxScale, or an image that behaves like one.
 type MaxScaleContainer struct {
@@ -67,7 +77,8 @@ func WithStartupTimeout(d time.Duration) Option { return func(o *options) { o.ti
 // MaxScaleConfig.Render) at /etc/maxscale.cnf, and waits until GET
 // /v1/maxscale answers the admin account and SQLUser can run a query
 // through RW-Split-Router's listener (which with a real MaxScale means
-// the monitor has found server1). The image's own entrypoint and command
+// the monitor has found server1). Then it makes sure the read-only REST
+// account ReadOnlyUser exists. The image's own entrypoint and command
 // are kept: any image that reads /etc/maxscale.cnf like MaxScale works.
 // Nothing is pulled: an image that is not present locally is an error
 // wrapping ErrImageNotFound.
@@ -129,7 +140,52 @@ func RunMaxScale(ctx context.Context, img string, opts ...testcontainers.Contain
 			return m, fmt.Errorf("maxscale: %w", err)
 		}
 	}
+	if err := ensureReadOnlyUser(ctx, m.APIURL); err != nil {
+		return m, fmt.Errorf("maxscale %s: %w", img, err)
+	}
 	return m, nil
+}
+
+// ensureReadOnlyUser makes sure the REST API has the read-only account
+// ReadOnlyUser (MaxScale's "basic" account type), which the scenarios about
+// read-only access use. MaxScale keeps REST users outside maxscale.cnf, so
+// it is created through the API (POST /v1/users/inet) unless it can
+// already log in, as it can on the simulator.
+func ensureReadOnlyUser(ctx context.Context, apiURL string) error {
+	status, err := restCall(ctx, http.MethodGet, apiURL+"/v1/maxscale", ReadOnlyUser, ReadOnlyPassword, nil)
+	if err != nil || status == http.StatusOK {
+		return err
+	}
+	body := fmt.Sprintf(`{"data":{"id":%q,"type":"inet","attributes":{"password":%q,"account":"basic"}}}`, ReadOnlyUser, ReadOnlyPassword)
+	status, err = restCall(ctx, http.MethodPost, apiURL+"/v1/users/inet", AdminUser, AdminPassword, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	if status != http.StatusNoContent && status != http.StatusOK {
+		return fmt.Errorf("create the read-only REST user %s: POST /v1/users/inet answered %d", ReadOnlyUser, status)
+	}
+	return nil
+}
+
+// restCall sends one request with basic authentication and returns the
+// response's status.
+func restCall(ctx context.Context, method, url, user, password string, body io.Reader) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return 0, err
+	}
+	req.SetBasicAuth(user, password)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	// Each call is bounded on its own: ctx is the whole start-up's.
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
 }
 
 func tcp(port int) string { return strconv.Itoa(port) + "/tcp" }

@@ -1,0 +1,104 @@
+package simulator
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	_ "github.com/go-sql-driver/mysql"
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/mxharness/mxharness/container"
+)
+
+// sessionUsers lists the users of the sessions GET /v1/sessions returns.
+func sessionUsers(t *testing.T, c *Container) []string {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.APIURL+"/v1/sessions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(c.AdminUser, c.AdminPassword)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/sessions: %s", resp.Status)
+	}
+	var doc struct {
+		Data []struct {
+			Attributes struct{ User string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatalf("GET /v1/sessions: %v", err)
+	}
+	users := []string{}
+	for _, s := range doc.Data {
+		users = append(users, s.Attributes.User)
+	}
+	return users
+}
+
+// The image starts, its REST API answers the admin account, and a real
+// SQL client logged in through each listener is a session.
+func TestRun(t *testing.T) {
+	container.SkipIfImageAbsent(t, Image, BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	c, err := Run(t.Context(), Image, container.WithHostNetwork(), WithProfile("documented"))
+	testcontainers.CleanupContainer(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sessionUsers(t, c); len(got) != 0 {
+		t.Fatalf("sessions before any client: %v, want none", got)
+	}
+	for _, addr := range []string{c.SQLAddr, c.ReadConnAddr} {
+		db, err := sql.Open("mysql", c.SQLUser+":"+c.SQLPassword+"@tcp("+addr+")/?timeout=5s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		conn, err := db.Conn(t.Context())
+		if err != nil {
+			t.Fatalf("connect to %s: %v", addr, err)
+		}
+		defer conn.Close()
+	}
+	if got := sessionUsers(t, c); strings.Join(got, ",") != c.SQLUser+","+c.SQLUser {
+		t.Errorf("session users = %v, want two of %s", got, c.SQLUser)
+	}
+}
+
+// Two simulators at once never collide: each gets its own free ports.
+func TestRunTwo(t *testing.T) {
+	container.SkipIfImageAbsent(t, Image, BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	a, err := Run(t.Context(), Image, container.WithHostNetwork())
+	testcontainers.CleanupContainer(t, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Run(t.Context(), Image, container.WithHostNetwork())
+	testcontainers.CleanupContainer(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.APIURL == b.APIURL || a.SQLAddr == b.SQLAddr {
+		t.Errorf("two simulators share addresses: %s %s / %s %s", a.APIURL, a.SQLAddr, b.APIURL, b.SQLAddr)
+	}
+}
+
+func TestRunMissingImage(t *testing.T) {
+	testcontainers.SkipIfProviderIsNotHealthy(t)
+	c, err := Run(t.Context(), "mxharness/simulator:absent")
+	testcontainers.CleanupContainer(t, c)
+	if !errors.Is(err, container.ErrImageNotFound) || !strings.Contains(err.Error(), "make image") {
+		t.Fatalf("err = %v, want ErrImageNotFound saying how to build the image", err)
+	}
+}
