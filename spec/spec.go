@@ -60,7 +60,8 @@ func Lint(data []byte) error {
 	return err
 }
 
-// OperationIDs returns the operationIds of the sessions contract, sorted.
+// OperationIDs returns the operationIds of the sessions contract, sorted;
+// nil if the contract does not load (Load says why).
 func OperationIDs() []string {
 	doc, err := Load()
 	if err != nil {
