@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -37,6 +38,7 @@ type htmlPage struct {
 	Duration, Generated                        string
 	Total                                      int
 	Tiles                                      []htmlTile
+	Attention                                  []htmlScenario // fails and changed deviations
 	Deviations                                 []htmlDeviation
 	Features                                   []htmlFeature
 }
@@ -131,13 +133,17 @@ func newHTMLPage(r *steps.Result, now time.Time, c catalog) htmlPage {
 				p.Deviations[i].Scenarios = append(p.Deviations[i].Scenarios, htmlLink{Anchor: hs.Anchor, Name: hs.Name})
 			}
 			hf.Scenarios = append(hf.Scenarios, hs)
+			if s.Verdict == steps.Fails || s.Verdict == steps.ChangedDeviation {
+				p.Attention = append(p.Attention, hs)
+			}
 		}
 		hf.Counts = tiles(fc, len(f.scenarios), false)
 		p.Features = append(p.Features, hf)
 	}
 	// Changed deviations first, then security ones: those need a person.
+	// Then the ones most scenarios meet.
 	slices.SortStableFunc(p.Deviations, func(a, b htmlDeviation) int {
-		return rank(b) - rank(a)
+		return cmp.Or(rank(b)-rank(a), len(b.Scenarios)-len(a.Scenarios), strings.Compare(a.ID, b.ID))
 	})
 	return p
 }

@@ -35,6 +35,7 @@ func TestHTML(t *testing.T) {
 	for _, want := range []string{
 		`data-verdict="known-deviation"`, `data-verdict="changed-deviation"`, `data-verdict="fails"`,
 		`data-filter="fails"`,
+		`<section class="panel" id="attention">`,
 		`<span class="chip security" title="security flaw · known deviation">readonly-override-writes</span>`,
 		`response status 500 is not in the contract for listSessions`,
 	} {

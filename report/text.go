@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -43,6 +44,7 @@ func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 			failing = append(failing, s)
 		}
 	}
+	slices.Sort(knownIDs)
 	if len(knownIDs) > 0 {
 		fmt.Fprintf(&b, "\nKnown deviations (ledger %s):\n", ledgerName(r.Ledger))
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
