@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxharness/mxharness/simulator"
 	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/wire"
 )
 
 func init() {
@@ -68,6 +69,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mxharness serve:", err)
 		return 2
 	}
+	wire.RouteVitessLogs(logger)
 	cfg := config.Default()
 	if *configPath != "" {
 		if cfg, err = config.Load(*configPath); err != nil {
