@@ -1,0 +1,662 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	"github.com/cucumber/godog"
+	"github.com/cucumber/godog/formatters"
+	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/mxharness/mxharness/features"
+	"github.com/mxharness/mxharness/report"
+	"github.com/mxharness/mxharness/steps"
+	"github.com/mxharness/mxharness/target"
+)
+
+func init() {
+	commands["verify"] = command{
+		summary: "run the conformance scenarios against the embedded simulator, a running server or containers",
+		run:     runVerify,
+	}
+}
+
+// Exit statuses of verify.
+const (
+	verifyPass  = 0 // nothing failed (changed deviations only warn)
+	verifyFail  = 1 // a scenario fails, or a deviation changed with --strict-ledger
+	verifyUsage = 2 // bad flags, or the suite could not run (target unreachable, report not written)
+)
+
+// profileLedgers maps each simulator profile to the ledger the suite judges
+// it with: the observed profile deviates exactly as MaxScale 24.02.4 does,
+// the documented one not at all.
+var profileLedgers = map[string]string{
+	"maxscale-24.02": "maxscale-24.02",
+	"documented":     "",
+}
+
+// noLedger is the --ledger value that asks for no ledger at all.
+const noLedger = "none"
+
+// Report formats. pretty, progress and cucumber are godog's own formatters
+// and write while the suite runs; junit and html are written from the result
+// by package report, because only the result knows verdicts and ledger ids.
+var (
+	godogFormats  = []string{"pretty", "progress", "cucumber"}
+	reportFormats = []string{"junit", "html"}
+)
+
+// output is one --format: a format and the file it goes to ("" is stdout).
+type output struct {
+	format, path string
+}
+
+// outputs is the repeatable --format flag.
+type outputs []output
+
+func (o *outputs) String() string {
+	if o == nil {
+		return ""
+	}
+	parts := make([]string, len(*o))
+	for i, out := range *o {
+		parts[i] = out.format
+		if out.path != "" {
+			parts[i] += ":" + out.path
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func (o *outputs) Set(v string) error {
+	name, path, hasPath := strings.Cut(v, ":")
+	if !slices.Contains(godogFormats, name) && !slices.Contains(reportFormats, name) {
+		return fmt.Errorf("unknown format %q: want one of %s, optionally followed by :FILE",
+			name, strings.Join(slices.Concat(godogFormats, reportFormats), ", "))
+	}
+	if hasPath && path == "" {
+		return fmt.Errorf("format %q: no file name after ':'", v)
+	}
+	*o = append(*o, output{format: name, path: path})
+	return nil
+}
+
+// verifyConfig is what the verify flags ask for, checked and with defaults
+// applied. runSuite takes it as it is; another way of finding targets (the
+// container matrix) may copy it and change ledger or outputs per target.
+type verifyConfig struct {
+	profile string // simulator profile of the embedded target
+
+	apiURL, sqlAddr, sqlRConnAddr string // a running server; "" = embedded
+	user, password                string // REST admin account
+	roUser, roPassword            string // REST read-only account ("" = scenarios that need it skip)
+	sqlUser, sqlPassword          string // SQL account of the clients the scenarios connect
+
+	tags         string
+	outputs      outputs
+	ledger       string // ledger id, "" for none (resolved: see ledgerSet)
+	ledgerSet    bool   // --ledger was given; otherwise the target's default applies
+	concurrency  int
+	progress     bool // force the progress line even when stderr is not a terminal
+	strictLedger bool
+}
+
+// verifyMode is another way to find targets, added to verify by another file
+// of this package without editing this one (verify_container.go adds
+// --container and --maxscale-image). newVerifyMode adds its flags to verify's
+// flag set; after parsing, chosen says whether the user asked for it, and
+// run runs the suite, typically calling runSuite once per target.
+type verifyMode interface {
+	chosen() bool
+	run(ctx context.Context, cfg verifyConfig, stdout, stderr io.Writer) int
+}
+
+// verifyModes holds the constructors of the extra modes; other files append
+// to it in their init functions, as subcommands do to commands.
+var verifyModes []func(fs *flag.FlagSet) verifyMode
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, modes, err := parseVerifyFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return verifyPass
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mxharness verify: %v\nRun 'mxharness verify -h' for the flags.\n", err)
+		return verifyUsage
+	}
+	for _, m := range modes {
+		if m.chosen() {
+			if cfg.apiURL != "" {
+				fmt.Fprintln(stderr, "mxharness verify: --api and a container run exclude each other; pick one target")
+				return verifyUsage
+			}
+			return m.run(ctx, cfg, stdout, stderr)
+		}
+	}
+	if cfg.apiURL != "" {
+		return runSuite(ctx, urlTarget(cfg), cfg, stdout, stderr)
+	}
+	return runEmbedded(ctx, cfg, stdout, stderr)
+}
+
+// parseVerifyFlags parses and checks verify's flags. It returns
+// flag.ErrHelp after printing the usage for -h.
+func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMode, error) {
+	var cfg verifyConfig
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.profile, "profile", "maxscale-24.02", "simulator profile of the embedded target: maxscale-24.02 (behaves like MaxScale 24.02.4) or documented (behaves as the docs say)")
+	fs.StringVar(&cfg.apiURL, "api", "", "REST API `URL` of a running MaxScale or mxharness serve (e.g. http://127.0.0.1:8989); without it the suite runs against an embedded simulator")
+	fs.StringVar(&cfg.sqlAddr, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router); required with --api")
+	fs.StringVar(&cfg.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the target's readconnroute listener (Read-Connection-Router); scenarios that need it skip without it")
+	fs.StringVar(&cfg.user, "user", "admin", "REST API admin user")
+	fs.StringVar(&cfg.password, "password", "mariadb", "REST API admin password")
+	fs.StringVar(&cfg.roUser, "ro-user", "", "REST API read-only (basic) user; scenarios that need one skip without it (embedded: basic)")
+	fs.StringVar(&cfg.roPassword, "ro-password", "", "password of --ro-user")
+	fs.StringVar(&cfg.sqlUser, "sql-user", "maxuser", "SQL user the scenarios' clients log in as")
+	fs.StringVar(&cfg.sqlPassword, "sql-password", "maxpwd", "password of --sql-user")
+	fs.StringVar(&cfg.tags, "tags", "", "run only the scenarios whose tags match this godog tag `EXPR` (e.g. '@smoke', '~@slow', '@get && ~@wip', '@a,@b')")
+	fs.Var(&cfg.outputs, "format", "report `FORMAT[:FILE]`, repeatable; FORMAT is pretty, progress, junit, cucumber or html; without :FILE it goes to stdout (at most one); default pretty")
+	ledger := fs.String("ledger", "", "deviation ledger `VERSION` to judge the target with, or none (default: none with --api, the profile's ledger for the embedded simulator)")
+	fs.IntVar(&cfg.concurrency, "concurrency", 4, "scenarios run at the same time")
+	fs.BoolVar(&cfg.progress, "progress", false, "print a progress line to stderr even when it is not a terminal")
+	fs.BoolVar(&cfg.strictLedger, "strict-ledger", false, "fail when a deviation recorded in the ledger has changed (by default it only warns)")
+	modes := make([]verifyMode, 0, len(verifyModes))
+	for _, newMode := range verifyModes {
+		modes = append(modes, newMode(fs))
+	}
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), verifyUsageText)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, nil, fmt.Errorf("unexpected argument %q (verify takes only flags)", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) { cfg.ledgerSet = cfg.ledgerSet || f.Name == "ledger" })
+	if err := cfg.check(); err != nil {
+		return cfg, nil, err
+	}
+	switch {
+	case cfg.ledgerSet && *ledger == noLedger:
+		cfg.ledger = ""
+	case cfg.ledgerSet:
+		cfg.ledger = *ledger
+	case cfg.apiURL == "":
+		cfg.ledger = profileLedgers[cfg.profile]
+	}
+	return cfg, modes, nil
+}
+
+const verifyUsageText = `usage: mxharness verify [flags]
+
+Runs the conformance scenarios of the MaxScale sessions API and judges each
+one: conforms, known deviation, changed deviation, fails or skipped.
+
+  mxharness verify                                   embedded simulator, profile maxscale-24.02
+  mxharness verify --profile documented              embedded simulator that behaves as the docs say
+  mxharness verify --api http://127.0.0.1:8989 --sql 127.0.0.1:4006 --ledger maxscale-24.02
+  mxharness verify --format progress --format junit:verify.xml --format html:verify.html
+
+Exit status: 0 nothing failed, 1 a scenario failed (or a deviation changed
+with --strict-ledger), 2 bad flags or the suite could not run.
+
+flags:
+`
+
+func (cfg *verifyConfig) check() error {
+	if _, ok := profileLedgers[cfg.profile]; !ok {
+		return fmt.Errorf("unknown --profile %q: want maxscale-24.02 or documented", cfg.profile)
+	}
+	if cfg.apiURL != "" {
+		u, err := url.Parse(cfg.apiURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--api %q is not an http(s) URL such as http://127.0.0.1:8989", cfg.apiURL)
+		}
+		if cfg.sqlAddr == "" {
+			return errors.New("--api needs --sql HOST:PORT, the target's SQL listener: scenarios create sessions by connecting to it")
+		}
+	} else if cfg.sqlAddr != "" || cfg.sqlRConnAddr != "" {
+		return errors.New("--sql and --sql-rconn need --api: without it the suite runs against an embedded simulator with its own listeners")
+	}
+	for _, a := range []struct{ flag, addr string }{{"--sql", cfg.sqlAddr}, {"--sql-rconn", cfg.sqlRConnAddr}} {
+		if a.addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+			return fmt.Errorf("%s %q is not HOST:PORT", a.flag, a.addr)
+		}
+	}
+	if (cfg.roUser == "") != (cfg.roPassword == "") {
+		return errors.New("--ro-user and --ro-password go together")
+	}
+	if cfg.concurrency < 1 {
+		return fmt.Errorf("--concurrency %d: want 1 or more", cfg.concurrency)
+	}
+	if len(cfg.outputs) == 0 {
+		cfg.outputs = outputs{{format: "pretty"}}
+	}
+	toStdout := 0
+	files := map[string]bool{}
+	for _, o := range cfg.outputs {
+		if o.path == "" {
+			toStdout++
+			continue
+		}
+		if files[o.path] {
+			return fmt.Errorf("--format: two reports would write %s", o.path)
+		}
+		files[o.path] = true
+	}
+	if toStdout > 1 {
+		return fmt.Errorf("--format %s: at most one format may go to stdout; give the others a file (FORMAT:FILE)", cfg.outputs.String())
+	}
+	return nil
+}
+
+// urlTarget is a running server named by --api and --sql.
+func urlTarget(cfg verifyConfig) steps.Target {
+	base := strings.TrimSuffix(strings.TrimSuffix(cfg.apiURL, "/"), "/v1")
+	addrs := map[string]string{"RW-Split-Router": cfg.sqlAddr}
+	if cfg.sqlRConnAddr != "" {
+		addrs["Read-Connection-Router"] = cfg.sqlRConnAddr
+	}
+	return steps.Target{
+		Name:             base,
+		APIURL:           base,
+		SQLAddrs:         addrs,
+		User:             cfg.user,
+		Password:         cfg.password,
+		ReadOnlyUser:     cfg.roUser,
+		ReadOnlyPassword: cfg.roPassword,
+		SQLUser:          cfg.sqlUser,
+		SQLPassword:      cfg.sqlPassword,
+	}
+}
+
+// runEmbedded starts a simulator in this process and runs the suite on it.
+func runEmbedded(ctx context.Context, cfg verifyConfig, stdout, stderr io.Writer) int {
+	tgt, stop, err := target.InProcess(ctx, cfg.profile)
+	if err != nil {
+		fmt.Fprintf(stderr, "mxharness verify: start the embedded simulator (profile %s): %v\n", cfg.profile, err)
+		return verifyUsage
+	}
+	defer stop()
+	return runSuite(ctx, tgt, cfg, stdout, stderr)
+}
+
+// runSuite runs the suite once against tgt, writes the reports cfg asks for
+// and a summary, and returns verify's exit status. It is the one entry point
+// for every kind of target: embedded, --api, and each container of a matrix.
+func runSuite(ctx context.Context, tgt steps.Target, cfg verifyConfig, stdout, stderr io.Writer) int {
+	if !tgt.Simulator {
+		if err := checkTarget(ctx, tgt); err != nil {
+			fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
+			return verifyUsage
+		}
+	}
+	// The summary goes with the human-readable output; when stdout carries a
+	// machine format (junit, cucumber, html), it goes to stderr instead.
+	summaryOut := stdout
+	opts := steps.Options{Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Output: stdout}
+	var godogFmts []string
+	for _, o := range cfg.outputs {
+		if o.path == "" && o.format != "pretty" && o.format != "progress" {
+			summaryOut = stderr
+		}
+		if slices.Contains(godogFormats, o.format) {
+			f := o.format
+			if o.path != "" {
+				f += ":" + o.path
+			}
+			godogFmts = append(godogFmts, f)
+		}
+	}
+	if len(godogFmts) == 0 {
+		// godog needs a formatter; its output is not wanted.
+		godogFmts, opts.Output = []string{"progress"}, io.Discard
+	}
+	opts.Format = strings.Join(godogFmts, ",")
+
+	progressFormat, stopProgress := startProgress(ctx, cfg, stderr)
+	if progressFormat != "" {
+		opts.Format += "," + progressFormat
+	}
+	res, err := steps.Run(ctx, tgt, opts)
+	stopProgress()
+	if err != nil {
+		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", tgt.Name, err)
+		return verifyUsage
+	}
+	status := verifyPass
+	for _, o := range cfg.outputs {
+		if err := writeReport(o, res, stdout); err != nil {
+			fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
+			status = verifyUsage
+		}
+	}
+	fmt.Fprintln(summaryOut)
+	if err := report.Summary(summaryOut, res); err != nil {
+		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
+	}
+	if s := verdictLine(summaryOut, res, cfg); status == verifyPass {
+		status = s
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "mxharness verify: interrupted; the results above are incomplete")
+		return verifyUsage
+	}
+	return status
+}
+
+// verdictLine writes the last line of a run, the one that explains the exit
+// status, and returns that status.
+func verdictLine(w io.Writer, res *steps.Result, cfg verifyConfig) int {
+	counts := res.Count()
+	fails, changed := counts[steps.Fails], counts[steps.ChangedDeviation]
+	ledger := cfg.ledger
+	if ledger == "" {
+		ledger = noLedger
+	}
+	switch {
+	case fails > 0:
+		fmt.Fprintf(w, "\nFAIL: %d of %d scenarios fail against %s\n", fails, len(res.Scenarios), res.Target)
+		return verifyFail
+	case changed > 0 && cfg.strictLedger:
+		fmt.Fprintf(w, "\nFAIL: %s a changed deviation from ledger %s (--strict-ledger); update features/deviations/%s.yaml\n", scenariosShow(changed), ledger, ledger)
+		return verifyFail
+	case changed > 0:
+		fmt.Fprintf(w, "\nWARNING: %s a changed deviation: the target no longer behaves as ledger %s records. "+
+			"Update features/deviations/%s.yaml (or pass --strict-ledger to make this fail).\nPASS with warnings\n", scenariosShow(changed), ledger, ledger)
+		return verifyPass
+	default:
+		fmt.Fprintln(w, "\nPASS")
+		return verifyPass
+	}
+}
+
+func scenariosShow(n int) string {
+	if n == 1 {
+		return "1 scenario shows"
+	}
+	return fmt.Sprintf("%d scenarios show", n)
+}
+
+// writeReport writes one junit or html report; godog's formats were written
+// by the run itself.
+func writeReport(o output, res *steps.Result, stdout io.Writer) error {
+	var write func(io.Writer, *steps.Result) error
+	switch o.format {
+	case "junit":
+		write = report.JUnit
+	case "html":
+		write = report.HTML
+	default:
+		return nil
+	}
+	if o.path == "" {
+		return write(stdout, res)
+	}
+	f, err := os.Create(o.path)
+	if err != nil {
+		return fmt.Errorf("write the %s report: %w", o.format, err)
+	}
+	if err := write(f, res); err != nil {
+		f.Close()
+		return fmt.Errorf("write the %s report to %s: %w", o.format, o.path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write the %s report to %s: %w", o.format, o.path, err)
+	}
+	return nil
+}
+
+// checkTarget makes sure a running server answers before the suite starts,
+// so that an unreachable target is one clear line rather than a hundred
+// failing scenarios.
+func checkTarget(ctx context.Context, tgt steps.Target) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	client := tgt.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	u := tgt.APIURL + "/v1/maxscale"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("REST API URL %q: %w", tgt.APIURL, err)
+	}
+	req.SetBasicAuth(tgt.User, tgt.Password)
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the REST API at %s (%v): start a simulator with 'mxharness serve', or point --api at a running MaxScale", tgt.APIURL, err)
+	}
+	resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		return fmt.Errorf("the REST API at %s refused user %q (%s): pass its admin account with --user and --password", tgt.APIURL, tgt.User, resp.Status)
+	case resp.StatusCode != http.StatusOK:
+		return fmt.Errorf("GET %s answered %s, not 200: is %s a MaxScale REST API?", u, resp.Status, tgt.APIURL)
+	}
+	var d net.Dialer
+	for service, addr := range tgt.SQLAddrs {
+		conn, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return fmt.Errorf("cannot reach the SQL listener of %s at %s (%v): check --sql/--sql-rconn", service, addr, err)
+		}
+		conn.Close()
+	}
+	return nil
+}
+
+// scenarioCounter is a godog formatter that writes one byte to its output
+// each time a scenario ends; verify's progress line counts the bytes. It
+// goes to a file of its own (godog opens FORMAT:FILE itself), so it mixes
+// with no other output and needs no shared state.
+type scenarioCounter struct {
+	mu    sync.Mutex
+	out   io.Writer
+	steps map[string]int // pickle id → steps reported so far
+}
+
+const scenarioCounterFormat = "mxharness-scenario-counter"
+
+func init() {
+	godog.Format(scenarioCounterFormat, "one byte per finished scenario (mxharness verify's progress line)",
+		func(_ string, out io.Writer) formatters.Formatter {
+			return &scenarioCounter{out: out, steps: map[string]int{}}
+		})
+}
+
+func (c *scenarioCounter) step(p *messages.Pickle) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.steps[p.Id]++
+	if c.steps[p.Id] == len(p.Steps) {
+		delete(c.steps, p.Id)
+		c.out.Write([]byte{'.'})
+	}
+}
+
+func (c *scenarioCounter) Pickle(p *messages.Pickle) {
+	if len(p.Steps) == 0 {
+		c.out.Write([]byte{'.'})
+	}
+}
+
+func (c *scenarioCounter) Passed(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
+	c.step(p)
+}
+
+func (c *scenarioCounter) Skipped(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
+	c.step(p)
+}
+
+func (c *scenarioCounter) Undefined(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
+	c.step(p)
+}
+
+func (c *scenarioCounter) Pending(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
+	c.step(p)
+}
+
+func (c *scenarioCounter) Failed(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition, _ error) {
+	c.step(p)
+}
+
+func (c *scenarioCounter) Ambiguous(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition, _ error) {
+	c.step(p)
+}
+
+func (c *scenarioCounter) TestRunStarted()                                   {}
+func (c *scenarioCounter) Feature(*messages.GherkinDocument, string, []byte) {}
+func (c *scenarioCounter) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
+}
+func (c *scenarioCounter) Summary() {}
+
+// progress is the line "verify: 12/109 scenarios, 14s" on stderr while the
+// suite runs: rewritten in place on a terminal, a new line every few seconds
+// otherwise (--progress in a CI log).
+type progress struct {
+	counter string // file the scenario counter writes to
+	total   int
+	stop    func()
+}
+
+// startProgress starts the progress line when stderr is a terminal or
+// --progress asks for it, and returns the godog format that feeds it ("" when
+// there is no progress line). Call stop when the suite has run.
+func startProgress(ctx context.Context, cfg verifyConfig, stderr io.Writer) (format string, stop func()) {
+	tty := isTerminal(stderr)
+	if !tty && !cfg.progress {
+		return "", func() {}
+	}
+	total, err := countScenarios(features.FS, cfg.tags)
+	if err != nil {
+		total = -1 // unknown: show the count done only
+	}
+	f, err := os.CreateTemp("", "mxharness-progress-*")
+	if err != nil {
+		return "", func() {}
+	}
+	f.Close()
+	counter := f.Name()
+	start := time.Now()
+	interval, end := 5*time.Second, "\n"
+	if tty {
+		interval, end = time.Second, "\r"
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				n := int64(0)
+				if fi, err := os.Stat(counter); err == nil {
+					n = fi.Size()
+				}
+				of := ""
+				if total >= 0 {
+					of = fmt.Sprintf("/%d", total)
+				}
+				fmt.Fprintf(stderr, "verify: %d%s scenarios, %s%s", n, of, time.Since(start).Round(time.Second), end)
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	return scenarioCounterFormat + ":" + counter, func() {
+		close(done)
+		wg.Wait()
+		os.Remove(counter)
+		if tty {
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+	}
+}
+
+// countScenarios counts the scenarios (examples of an outline each count)
+// of the features in fsys that the godog tag expression selects, so the
+// progress line can say "of how many".
+func countScenarios(fsys fs.FS, tags string) (int, error) {
+	n := 0
+	newID := (&messages.Incrementing{}).NewId
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".feature") {
+			return err
+		}
+		f, err := fsys.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		doc, err := gherkin.ParseGherkinDocument(f, newID)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		for _, p := range gherkin.Pickles(*doc, path, newID) {
+			if matchTags(tags, p.Tags) {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// matchTags is godog's tag filter: "," separates alternatives, "&&" joins
+// conditions, "~" negates a tag.
+func matchTags(filter string, tags []*messages.PickleTag) bool {
+	if filter == "" {
+		return true
+	}
+	has := func(tag string) bool {
+		return slices.ContainsFunc(tags, func(t *messages.PickleTag) bool { return strings.TrimPrefix(t.Name, "@") == tag })
+	}
+	for _, alt := range strings.Split(filter, ",") {
+		ok := true
+		for _, cond := range strings.Split(alt, "&&") {
+			cond = strings.ReplaceAll(strings.TrimSpace(cond), "@", "")
+			if neg, found := strings.CutPrefix(cond, "~"); found {
+				ok = ok && !has(neg)
+			} else {
+				ok = ok && has(cond)
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
