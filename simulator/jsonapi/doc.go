@@ -17,6 +17,7 @@
 //
 //	Marshal(v, pretty) []byte          sorted keys, 4-space indent or compact, jansson reals/escapes
 //	AppendMarshal(buf, v, pretty)      Marshal into a reused buffer
+//	MarshalTo(w, v, pretty) error      Marshal streamed to w in ~32 KiB chunks
 //	Decode(data) (any, error)          JSON → tree (int64 unless the number has . e E)
 //	ParseQuery(raw) Query              lower-cased keys, first duplicate wins, "" for no '='
 //	Query.Get(key) (string, bool), Query.Keys() []string
@@ -27,6 +28,7 @@
 //	ErrorDocument(details) map[string]any   {"errors":[{"detail":…}]}, nil when no details
 //	ErrorBuffer{}.Add(msgs...), .Take(details...) []string
 //	ETag(body) string                  "<sha1 hex>"; ETag(nil) = "da39a3ee…"
+//	ETagOf(doc) string                 ETag(Marshal(doc, false)) streamed through the hash
 //	DateHeader(t), HTTPDate(t), ParseHTTPDate(s)
 //	ConditionsFromHeader(h) Conditions
 //	Conditions.EvaluateMaxScale(Validators) Outcome           observed 24.02.4
@@ -40,8 +42,9 @@
 //  1. Run the handler (a write is applied now). It returns a status and a
 //     document, or nil for an empty body. HEAD runs the GET handler and
 //     drops the body.
-//  2. etag := ETag(Marshal(doc, false)), or ETag(nil) for an empty body and
-//     for HEAD. (MaxScale hashes its insertion-ordered dump; the sorted dump
+//  2. etag := ETagOf(doc) (= ETag(Marshal(doc, false)) without the 13 MB
+//     dump a 10,000-session collection needs), or ETag(nil) for an empty
+//     body and for HEAD. (MaxScale hashes its insertion-ordered dump; the sorted dump
 //     is an equally good stand-in because a session's tag changes on
 //     every GET anyway.)
 //  3. outcome := ConditionsFromHeader(r.Header).EvaluateMaxScale(

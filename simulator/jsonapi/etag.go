@@ -18,6 +18,16 @@ func ETag(body []byte) string {
 	return `"` + hex.EncodeToString(sum[:]) + `"`
 }
 
+// ETagOf is ETag(Marshal(doc, false)) without building the compact dump:
+// it streams the dump through the hash. For a collection of 10,000
+// sessions that saves a 13 MB buffer per GET. An empty body is still
+// ETag(nil): ETagOf(nil) hashes the text `null`.
+func ETagOf(doc any) string {
+	h := sha1.New()
+	_ = MarshalTo(h, doc, false) // a hash.Hash never fails to write
+	return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+}
+
 // DateHeader formats t for MaxScale's Date header, which uses a two-digit
 // year: "Thu, 26 Nov 26 19:35:54 GMT" (deviation date-two-digit-year).
 func DateHeader(t time.Time) string {

@@ -145,23 +145,6 @@ func sessionFixture(t testing.TB, n int) map[string]any {
 	return map[string]any{"data": rows, "links": map[string]any{"self": "http://127.0.0.1:8989/v1/sessions/"}}
 }
 
-func BenchmarkMarshal10000Sessions(b *testing.B) {
-	doc := sessionFixture(b, 10000)
-	for _, pretty := range []bool{true, false} {
-		name := "compact"
-		if pretty {
-			name = "pretty"
-		}
-		b.Run(name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				out := Marshal(doc, pretty)
-				b.SetBytes(int64(len(out)))
-			}
-		})
-	}
-}
-
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // TestDeepIndent checks indentation beyond the 16 levels written at once,

@@ -252,6 +252,8 @@ func BenchmarkShape10000Sessions(b *testing.B) {
 		q := ParseQuery(tc.query)
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := startCPU()
+			defer cpu.report(b)
 			for b.Loop() {
 				if _, _, err := Shape(doc, q, Options{}); err != nil {
 					b.Fatal(err)
