@@ -260,11 +260,7 @@ func TestWriteReportUnwritable(t *testing.T) {
 // as a URL target, and checks the exit status and the reports.
 func TestVerifyEndToEnd(t *testing.T) {
 	const tags = "@get"
-	sim, stop, err := target.InProcess(t.Context(), "maxscale-24.02")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	sim := startSimulator(t)
 	tests := []struct {
 		name string
 		args []string
@@ -323,6 +319,18 @@ func TestVerifyEndToEndFails(t *testing.T) {
 	}
 }
 
+// startSimulator starts the in-process simulator (profile maxscale-24.02)
+// for the test.
+func startSimulator(t *testing.T) steps.Target {
+	t.Helper()
+	sim, stop, err := target.InProcess(t.Context(), "maxscale-24.02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return sim
+}
+
 func readJUnit(t *testing.T, path string) junit.Testsuites {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -365,11 +373,7 @@ func TestMatchTags(t *testing.T) {
 // made before the run and the result agree.
 func TestProgressCountsEveryScenario(t *testing.T) {
 	const tags = "@get,@errors"
-	sim, stop, err := target.InProcess(t.Context(), "maxscale-24.02")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
+	sim := startSimulator(t)
 	total, err := countScenarios(features.FS, tags)
 	if err != nil {
 		t.Fatal(err)
