@@ -23,6 +23,8 @@ type request struct {
 	query  jsonapi.Query
 	body   any    // the decoded body; nil without one
 	base   string // link base: http://<Host>/ plus v1/ when the path had it
+	// identity is the authenticated user (zero for /v1/auth?logout).
+	identity auth.Identity
 }
 
 // reply is what an operation handler returns.
@@ -61,7 +63,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.logger.InfoContext(r.Context(), "request body not read", "err", err)
 	}
-	q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r)}
+	q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r), identity: d.Identity}
 	if len(raw) > 0 {
 		if msg, ok := janssonCheck(raw); !ok {
 			writeStatic(w, s.clock.Now(), http.StatusBadRequest,
@@ -102,6 +104,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if op.requireBody && q.body == nil {
 		s.finish(w, r, method, q, op, errorReply(http.StatusBadRequest, "Missing request body"))
 		return
+	}
+	if op.write && !s.profile.observed(devIfMatchAppliesThen) {
+		if st := s.writePrecondition(r, opID, q); st != 0 {
+			s.send(w, r, method, reply{status: st})
+			return
+		}
 	}
 	s.finish(w, r, method, q, op, op.handle(q))
 }
@@ -184,7 +192,16 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		etag = jsonapi.ETagOf(rep.doc)
 	}
 	key := jsonapi.URIKey(r.URL.Path)
-	switch jsonapi.ConditionsFromHeader(r.Header).EvaluateMaxScale(jsonapi.Validators{ETag: etag, LastModified: s.lastMod.Get(key)}) {
+	cond := jsonapi.ConditionsFromHeader(r.Header)
+	validators := jsonapi.Validators{ETag: etag, LastModified: s.lastMod.Get(key)}
+	outcome := jsonapi.Proceed // documented writes were checked before they ran
+	switch {
+	case s.profile.observed(devIfMatchAppliesThen):
+		outcome = cond.EvaluateMaxScale(validators)
+	case read:
+		outcome = cond.EvaluateRFC7232(method, validators, rep.status < http.StatusMultipleChoices)
+	}
+	switch outcome {
 	case jsonapi.PreconditionFailed:
 		s.send(w, r, method, reply{status: http.StatusPreconditionFailed})
 		return
@@ -215,6 +232,30 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.doc = shaped
 	}
 	s.send(w, r, method, rep)
+}
+
+// writePrecondition is the documented (RFC 7232) check of a write's
+// conditional headers, made before the write runs, against what a GET of
+// the target would return; it returns 412 to refuse, 0 to go on. Only a
+// session itself (PATCH, DELETE) has a representation; restart targets
+// have none.
+func (s *Server) writePrecondition(r *http.Request, opID string, q *request) int {
+	cond := jsonapi.ConditionsFromHeader(r.Header)
+	if cond == (jsonapi.Conditions{}) {
+		return 0
+	}
+	var current jsonapi.Validators
+	exists := false
+	if opID == "updateSession" || opID == "deleteSession" {
+		if rep := s.getSession(q); rep.status == http.StatusOK {
+			current.ETag, exists = jsonapi.ETagOf(rep.doc), true
+		}
+	}
+	current.LastModified = s.lastMod.Get(jsonapi.URIKey(r.URL.Path))
+	if cond.EvaluateRFC7232(r.Method, current, exists) != jsonapi.Proceed {
+		return http.StatusPreconditionFailed
+	}
+	return 0
 }
 
 // errorDocument is MaxScale's error body: the buffered messages first,

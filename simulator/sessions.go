@@ -148,7 +148,7 @@ func (s *Server) updateSessionFilters(q *request) reply {
 	}
 	names, filterErr := filterList(data)
 	err := s.reg.Patch(q.params["id"], session.Update{Filters: &names, FilterErr: filterErr})
-	if err != nil && !errors.Is(err, session.ErrNotFound) {
+	if err != nil && !errors.Is(err, session.ErrNotFound) && s.profile.observed(devFilterErrorEmpty400) {
 		return reply{status: http.StatusBadRequest}
 	}
 	return s.writeResult(q, err, s.profile.writeStatus())
@@ -230,7 +230,8 @@ func jsonType(v any) string {
 
 // atoi is C's atoi as glibc implements it, (int)strtol(s, NULL, 10):
 // leading white space and a sign are accepted, parsing stops at the first
-// non-digit, the long saturates and the cast to a 32-bit int wraps.
+// non-digit, the long saturates at LONG_MIN/LONG_MAX and the cast to a
+// 32-bit int wraps.
 func atoi(s string) int {
 	i := 0
 	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
@@ -241,27 +242,17 @@ func atoi(s string) int {
 		neg = s[i] == '-'
 		i++
 	}
-	const maxLong = 1<<63 - 1
+	const limit = uint64(1) << 63 // |LONG_MIN|; LONG_MAX is limit-1
 	var n uint64
-	saturated := false
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		d := uint64(s[i] - '0')
-		if n > (maxLong+1-d)/10 {
-			saturated = true
-			continue
-		}
-		n = n*10 + d
+		n = min(n*10+uint64(s[i]-'0'), limit) // stays below overflow: limit*10 < 2^64
 	}
 	var long int64
 	switch {
-	case saturated && neg:
-		long = -maxLong - 1
-	case saturated:
-		long = maxLong
 	case neg:
-		long = -int64(n)
-	case n > maxLong:
-		long = maxLong
+		long = -int64(n) // -2^63 when saturated: int64(limit) is already LONG_MIN
+	case n >= limit:
+		long = int64(limit - 1)
 	default:
 		long = int64(n)
 	}

@@ -75,6 +75,11 @@ type Registry struct {
 	retain   int
 	trace    int
 	threads  int
+	// deferFilters and deferRestart: MaxScale installs a filter change
+	// made while the session is busy, and a restart, at the next client
+	// query; when false they take effect at once (the documentation).
+	deferFilters bool
+	deferRestart bool
 
 	nextID      atomic.Uint64
 	nextBackend atomic.Uint64
@@ -94,6 +99,13 @@ type Option func(*Registry)
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(r *Registry) { r.logger = l } }
 
+// WithDeferral chooses whether a filter change on a busy session (filters)
+// and a restart (restart) wait for the session's next query, as in MaxScale
+// 24.02 (the default), or take effect at once, as documented.
+func WithDeferral(filters, restart bool) Option {
+	return func(r *Registry) { r.deferFilters, r.deferRestart = filters, restart }
+}
+
 // New returns a registry for the services, filters and settings of cfg,
 // whose TTL sweep runs once a second on clk. Close stops it.
 func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
@@ -107,6 +119,9 @@ func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
 		threads:  max(cfg.Threads, 1),
 		sessions: map[uint64]*Session{},
 		ttls:     map[uint64]*Session{},
+
+		deferFilters: true,
+		deferRestart: true,
 	}
 	for _, o := range opts {
 		o(r)
@@ -344,7 +359,7 @@ func (r *Registry) Patch(id string, u Update) error {
 		}
 	}
 	list := slices.Clone(*u.Filters)
-	if s.busy || s.pinnedBusy {
+	if r.deferFilters && (s.busy || s.pinnedBusy) {
 		s.pending = &list
 	} else {
 		s.filters, s.pending = list, nil
@@ -359,14 +374,21 @@ func (r *Registry) Restart(id string) error {
 	if err != nil {
 		return err
 	}
-	s.requestRestart()
+	r.requestRestart(s)
 	return nil
 }
 
-func (s *Session) requestRestart() {
+// requestRestart flags the session for a restart at its next query, or
+// reconnects its backends at once when restarts are not deferred (then a
+// session that has not authenticated yet gets its backends at Start).
+func (r *Registry) requestRestart(s *Session) {
 	s.mu.Lock()
-	s.restart = true
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	if r.deferRestart || s.state != StateStarted {
+		s.restart = true
+		return
+	}
+	s.backends = r.connectBackends(s.service)
 }
 
 // RestartAll asks every session, in any state, to restart at its next
@@ -376,7 +398,7 @@ func (r *Registry) RestartAll() error {
 	all := slices.Collect(maps.Values(r.sessions))
 	r.mu.RUnlock()
 	for _, s := range all {
-		s.requestRestart()
+		r.requestRestart(s)
 	}
 	return nil
 }
