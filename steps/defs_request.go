@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // requestSteps send requests and choose how they authenticate.
@@ -65,6 +66,30 @@ func requestSteps() []stepDef {
 			s.auth = credentials{kind: "cookie", cookieName: c.Name, cookieValue: c.Value}
 			return nil
 		}),
+		def(`^the server's clock has passed "([^"]+)"$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
+			v, err := s.expand(a[0])
+			if err != nil {
+				return err
+			}
+			mark, err := http.ParseTime(v)
+			if err != nil {
+				return fmt.Errorf("%q is not an HTTP date: %w", v, err)
+			}
+			return poll(ctx, 3*time.Second, func() error {
+				r, err := s.send(ctx, request{method: http.MethodGet, path: "/v1/", admin: true})
+				if err != nil {
+					return err
+				}
+				now, err := serverDate(r.header.Get("Date"))
+				if err != nil {
+					return err
+				}
+				if !now.After(mark) {
+					return fmt.Errorf("the server's Date %s is not after %s yet", now.Format(http.TimeFormat), v)
+				}
+				return nil
+			})
+		}),
 		def(`^I note the response header "([^"]+)" as "([^"]+)"$`, func(_ context.Context, s *scenario, a []string, _ string) error {
 			r, err := s.lastResponse()
 			if err != nil {
@@ -86,6 +111,19 @@ func (s *scenario) takeRequest(method, path string, body *string) request {
 	rq := request{method: method, path: path, body: body, header: s.header}
 	s.header = http.Header{}
 	return rq
+}
+
+// serverDate parses a Date header, also in the two-digit-year form MaxScale
+// 24.02 sends (x-observed date-two-digit-year).
+func serverDate(v string) (time.Time, error) {
+	if t, err := http.ParseTime(v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse("Mon, 02 Jan 06 15:04:05 MST", v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("Date header %q: %w", v, err)
+	}
+	return t, nil
 }
 
 // errNoResponse means a step looks at a response before any was received.
