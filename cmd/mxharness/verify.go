@@ -117,9 +117,10 @@ type verifyConfig struct {
 
 // verifyMode is another way to find targets, added to verify by another file
 // of this package without editing this one (verify_container.go adds
-// --container and --maxscale-image). newVerifyMode adds its flags to verify's
-// flag set; after parsing, chosen says whether the user asked for it, and
-// run runs the suite, typically calling runSuite once per target.
+// --container and --maxscale-image). Its constructor, in verifyModes, adds
+// its flags to verify's flag set; after parsing, chosen says whether the user
+// asked for it, and run runs the suite (runSuite once per target, or its own
+// way) with the parsed configuration.
 type verifyMode interface {
 	chosen() bool
 	run(ctx context.Context, cfg verifyConfig, stdout, stderr io.Writer) int
@@ -141,7 +142,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	for _, m := range modes {
 		if m.chosen() {
 			if cfg.apiURL != "" {
-				fmt.Fprintln(stderr, "mxharness verify: --api and a container run exclude each other; pick one target")
+				fmt.Fprintln(stderr, "mxharness verify: --api names a running server and cannot be combined with another target (--container); pick one")
 				return verifyUsage
 			}
 			return m.run(ctx, cfg, stdout, stderr)

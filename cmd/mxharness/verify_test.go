@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"flag"
@@ -389,5 +390,41 @@ func TestProgressCountsEveryScenario(t *testing.T) {
 	}
 	if total == 0 || int(fi.Size()) != total || len(res.Scenarios) != total {
 		t.Errorf("counted %d scenarios before the run, %d during it, %d in the result; want the same non-zero number", total, fi.Size(), len(res.Scenarios))
+	}
+}
+
+// fakeMode is an extra verify mode, as verify_container.go adds one.
+type fakeMode struct {
+	on  bool
+	got *verifyConfig
+}
+
+func (m *fakeMode) chosen() bool { return m.on }
+
+func (m *fakeMode) run(_ context.Context, cfg verifyConfig, _, _ io.Writer) int {
+	*m.got = cfg
+	return 7
+}
+
+func TestVerifyModes(t *testing.T) {
+	saved := verifyModes
+	t.Cleanup(func() { verifyModes = saved })
+	var got verifyConfig
+	verifyModes = append(slices.Clone(saved), func(fs *flag.FlagSet) verifyMode {
+		m := &fakeMode{got: &got}
+		fs.BoolVar(&m.on, "fake", false, "a fake target")
+		return m
+	})
+
+	var stdout, stderr bytes.Buffer
+	if status := run(t.Context(), []string{"verify", "--fake", "--tags", "@get"}, &stdout, &stderr); status != 7 {
+		t.Fatalf("verify --fake: exit %d, want the mode's 7; stderr %q", status, stderr.String())
+	}
+	if got.tags != "@get" || got.ledgerSet {
+		t.Errorf("the mode got tags %q, ledgerSet %v; want the parsed @get and no --ledger", got.tags, got.ledgerSet)
+	}
+	status := run(t.Context(), []string{"verify", "--fake", "--api", "http://127.0.0.1:1", "--sql", "127.0.0.1:2"}, &stdout, &stderr)
+	if status != verifyUsage || !strings.Contains(stderr.String(), "cannot be combined") {
+		t.Errorf("verify --fake --api: exit %d, stderr %q; want %d and a refusal", status, stderr.String(), verifyUsage)
 	}
 }
