@@ -17,6 +17,9 @@ COPY mxharness /mxharness
 # maxscale.cnf (and the simulator's own config, WithConfig) before start.
 WORKDIR /etc/mxharness
 WORKDIR /
+# It simulates MaxScale's servers: mxharness verify --container starts no
+# MariaDB for an image with this label (container.LabelSimulatedServers).
+LABEL io.github.mxharness.simulated-servers="true"
 USER 65534:65534
 EXPOSE 8989 4006 4008
 ENTRYPOINT ["/mxharness"]

@@ -59,18 +59,41 @@ var ErrImageNotFound = errors.New("image not present locally")
 // an error wrapping ErrImageNotFound whose text names the image and hint
 // (how to get it) otherwise.
 func CheckImage(ctx context.Context, img, hint string) error {
+	_, err := imageLabels(ctx, img, hint)
+	return err
+}
+
+// LabelSimulatedServers is the image label (value "true") of an image that
+// behaves like MaxScale but simulates its servers, like the simulator image:
+// it needs no MariaDB behind it.
+const LabelSimulatedServers = "io.github.mxharness.simulated-servers"
+
+// NeedsBackend reports whether img needs a real server behind it: false
+// for an image labelled LabelSimulatedServers. An absent image is an error
+// wrapping ErrImageNotFound, as for CheckImage.
+func NeedsBackend(ctx context.Context, img, hint string) (bool, error) {
+	labels, err := imageLabels(ctx, img, hint)
+	return labels[LabelSimulatedServers] != "true", err
+}
+
+// imageLabels returns the labels of a local image.
+func imageLabels(ctx context.Context, img, hint string) (map[string]string, error) {
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
-		return fmt.Errorf("docker client: %w", err)
+		return nil, fmt.Errorf("docker client: %w", err)
 	}
 	defer cli.Close()
-	if _, err := cli.ImageInspect(ctx, img); err != nil {
+	res, err := cli.ImageInspect(ctx, img)
+	if err != nil {
 		if errdefs.IsNotFound(err) {
-			return fmt.Errorf("%w: %s (%s)", ErrImageNotFound, img, hint)
+			return nil, fmt.Errorf("%w: %s (%s)", ErrImageNotFound, img, hint)
 		}
-		return fmt.Errorf("inspect image %s: %w", img, err)
+		return nil, fmt.Errorf("inspect image %s: %w", img, err)
 	}
-	return nil
+	if res.Config == nil {
+		return nil, nil
+	}
+	return res.Config.Labels, nil
 }
 
 // CheckReaper returns nil when testcontainers' reaper is disabled or its

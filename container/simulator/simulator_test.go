@@ -94,6 +94,16 @@ func TestRunTwo(t *testing.T) {
 	}
 }
 
+// The image says that it simulates its servers, so that a container run
+// starts no MariaDB for it.
+func TestImageNeedsNoBackend(t *testing.T) {
+	container.SkipIfImageAbsent(t, Image, BuildHint)
+	needs, err := container.NeedsBackend(t.Context(), Image, BuildHint)
+	if err != nil || needs {
+		t.Errorf("NeedsBackend(%s) = %v, %v; want false (label %s)", Image, needs, err, container.LabelSimulatedServers)
+	}
+}
+
 func TestRunMissingImage(t *testing.T) {
 	testcontainers.SkipIfProviderIsNotHealthy(t)
 	c, err := Run(t.Context(), "mxharness/simulator:absent")

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mxharness/mxharness/steps"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func scenario(uri string, line int, name string, v steps.Verdict, devs ...string) steps.ScenarioResult {
+	return steps.ScenarioResult{Feature: "Sessions", Name: name, URI: uri, Line: line, Verdict: v, Deviations: devs}
+}
+
+// Three releases: one as the ledger records, one that fixed a deviation
+// (changed) and fails a scenario, and one that did not start.
+func TestMatrixGolden(t *testing.T) {
+	runs := []matrixRun{
+		{image: "mariadb/maxscale:24.02", result: &steps.Result{Scenarios: []steps.ScenarioResult{
+			scenario("features/session-kill.feature", 12, "Kill a session", steps.KnownDeviation, "write-status-200"),
+			scenario("features/session-get.feature", 30, "Unknown id | pipe", steps.KnownDeviation, "unknown-id-empty-404", "unknown-id-empty-404"),
+			scenario("features/session-get.feature", 8, "Get one session", steps.Conforms),
+			scenario("features/security.feature", 4, "Read-only override", steps.Skipped),
+		}}},
+		{image: "mariadb/maxscale:24.08", result: &steps.Result{Scenarios: []steps.ScenarioResult{
+			scenario("features/session-get.feature", 8, "Get one session", steps.Fails),
+			scenario("features/session-kill.feature", 12, "Kill a session", steps.ChangedDeviation, "write-status-200"),
+			scenario("features/session-get.feature", 30, "Unknown id | pipe", steps.KnownDeviation, "unknown-id-empty-404"),
+		}}},
+		{image: "local/maxscale:broken", err: errors.New("run maxscale local/maxscale:broken: wait until ready\nsecond line")},
+	}
+	var b bytes.Buffer
+	writeMatrix(&b, "maxscale-24.02", runs)
+	path := filepath.Join("testdata", "matrix.md")
+	if *updateGolden {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/mxharness -run Matrix -update creates it)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("matrix differs from %s (-update rewrites it):\n%s", path, b.Bytes())
+	}
+}
+
+func TestImageSlug(t *testing.T) {
+	for img, want := range map[string]string{
+		"mariadb/maxscale:24.02":      "mariadb-maxscale-24.02",
+		"mxharness/simulator:dev":     "mxharness-simulator-dev",
+		"registry:5000/a/b@sha256:0a": "registry-5000-a-b-sha256-0a",
+		"local/some_image.name:v1-2":  "local-some_image.name-v1-2",
+	} {
+		if got := imageSlug(img); got != want {
+			t.Errorf("imageSlug(%q) = %q, want %q", img, got, want)
+		}
+	}
+}

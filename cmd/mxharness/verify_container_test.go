@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/mxharness/mxharness/container"
+	"github.com/mxharness/mxharness/container/simulator"
+)
+
+// containerArgs are the verify flags that run the container path against
+// the simulator image; its label says it simulates its servers, so no
+// MariaDB is started (and none needs to be present).
+func containerArgs(dir string) []string {
+	return []string{"verify", "--container", "--maxscale-image", simulator.Image, "--matrix-dir", dir}
+}
+
+// restURLs finds the REST API URLs verify announced on stderr.
+func restURLs(stderr string) []string {
+	var urls []string
+	for _, m := range regexp.MustCompile(`\(REST (http://127\.0\.0\.1:\d+),`).FindAllStringSubmatch(stderr, -1) {
+		urls = append(urls, m[1])
+	}
+	return urls
+}
+
+// assertGone fails unless nothing answers at url any more: the container
+// that served it was removed.
+func assertGone(t *testing.T, url string) {
+	t.Helper()
+	resp, err := http.Get(url + "/v1/maxscale")
+	if err == nil {
+		resp.Body.Close()
+		t.Errorf("%s still answers (%s) after verify returned: the container was not removed", url, resp.Status)
+	}
+}
+
+// The container path end to end: verify --container starts the simulator
+// image through testcontainers-go with a generated maxscale.cnf (the code
+// that starts MaxScale releases), runs the suite, writes the matrix and the
+// JUnit report, and removes the container.
+func TestVerifyContainer(t *testing.T) {
+	container.SkipIfImageAbsent(t, simulator.Image, simulator.BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), containerArgs(dir), &stdout, &stderr)
+	if code == verifyUsage {
+		t.Fatalf("verify --container: status %d\n%s", code, stderr.String())
+	}
+	matrix, err := os.ReadFile(filepath.Join(dir, matrixFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(matrix, stdout.Bytes()) {
+		t.Errorf("stdout is not the matrix file:\n%s", stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "| Δ | Scenario | "+simulator.Image+" |") {
+		t.Errorf("matrix has no column for %s:\n%s", simulator.Image, stdout.String())
+	}
+	if m := regexp.MustCompile(`\*\*total\*\* \| (\d+) conforms, (\d+) known deviation`).FindStringSubmatch(stdout.String()); m == nil {
+		t.Errorf("matrix totals: want conforming scenarios and the ledger's known deviations:\n%s", stdout.String())
+	}
+	junit, err := os.ReadFile(filepath.Join(dir, imageSlug(simulator.Image)+".junit.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(junit, []byte("<testcase ")) {
+		t.Errorf("JUnit report has no test cases:\n%.500s", junit)
+	}
+	urls := restURLs(stderr.String())
+	if len(urls) != 1 {
+		t.Fatalf("REST URLs announced: %v, want one\n%s", urls, stderr.String())
+	}
+	assertGone(t, urls[0])
+}
+
+// cancelOn is a writer that cancels a context when what was written so far
+// contains a marker, the way Ctrl-C interrupts a run at that point.
+type cancelOn struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	marker string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.buf.Write(p)
+	if strings.Contains(c.buf.String(), c.marker) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func (c *cancelOn) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buf.String()
+}
+
+// Ctrl-C while the suite runs stops the run and removes the container.
+func TestVerifyContainerInterrupted(t *testing.T) {
+	container.SkipIfImageAbsent(t, simulator.Image, simulator.BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stderr := &cancelOn{marker: "running the suite against", cancel: cancel}
+	var stdout bytes.Buffer
+	code := run(ctx, containerArgs(t.TempDir()), &stdout, stderr)
+	if code != verifyUsage || !strings.Contains(stderr.String(), "interrupted; containers removed") {
+		t.Fatalf("status %d, want %d and the interruption said\n%s", code, verifyUsage, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("an interrupted run printed a matrix:\n%s", stdout.String())
+	}
+	urls := restURLs(stderr.String())
+	if len(urls) != 1 {
+		t.Fatalf("REST URLs announced: %v, want one\n%s", urls, stderr.String())
+	}
+	assertGone(t, urls[0])
+}
+
+// Flag and image mistakes are one line on stderr and status 2, before any
+// container starts.
+func TestVerifyContainerRefuses(t *testing.T) {
+	testcontainers.SkipIfProviderIsNotHealthy(t)
+	if err := container.CheckReaper(t.Context()); err != nil {
+		t.Skip(err)
+	}
+	tests := []struct {
+		name  string
+		args  []string
+		want  []string
+		needs string // an image the case needs present
+	}{
+		{"image absent", []string{"verify", "--container", "--maxscale-image", "local/absent:image", "--mariadb-image", "none"},
+			[]string{"local/absent:image", "docker pull local/absent:image"}, ""},
+		{"backend image absent", []string{"verify", "--container", "--maxscale-image", simulator.Image, "--mariadb-image", "local/absent-db:1"},
+			[]string{"local/absent-db:1", "docker pull local/absent-db:1"}, simulator.Image},
+		{"image without --container", []string{"verify", "--maxscale-image", "mariadb/maxscale:24.02"},
+			[]string{"--maxscale-image needs --container"}, ""},
+		{"--api and --container", []string{"verify", "--container", "--api", "http://127.0.0.1:1", "--sql", "127.0.0.1:1"},
+			[]string{"--container", "pick one"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.needs != "" {
+				container.SkipIfImageAbsent(t, tt.needs, simulator.BuildHint)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), append(tt.args, "--matrix-dir", t.TempDir()), &stdout, &stderr)
+			if code != verifyUsage {
+				t.Errorf("status %d, want %d", code, verifyUsage)
+			}
+			if n := strings.Count(stderr.String(), "\n"); n != 1 {
+				t.Errorf("stderr has %d lines, want one:\n%s", n, stderr.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr.String(), w) {
+					t.Errorf("stderr %q does not say %q", stderr.String(), w)
+				}
+			}
+		})
+	}
+}
