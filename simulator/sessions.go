@@ -245,7 +245,11 @@ func atoi(s string) int {
 	const limit = uint64(1) << 63 // |LONG_MIN|; LONG_MAX is limit-1
 	var n uint64
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = min(n*10+uint64(s[i]-'0'), limit) // stays below overflow: limit*10 < 2^64
+		if n > limit/10 {
+			n = limit // saturated; n*10 would overflow
+			continue
+		}
+		n = min(n*10+uint64(s[i]-'0'), limit)
 	}
 	var long int64
 	switch {

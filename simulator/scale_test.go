@@ -1,0 +1,191 @@
+package simulator
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/seed"
+)
+
+// TestConcurrentClientsAndAPICalls runs real clients and REST calls at the
+// same time; under -race it checks the registry's locking.
+func TestConcurrentClientsAndAPICalls(t *testing.T) {
+	s := startSim(t, func(c *config.Config) { c.RetainLastStatements = 2; c.SessionTrace = 2 })
+	const clients = 16
+	cfg := gomysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "maxuser", "maxpwd", "tcp", s.SQLAddrs["RW-Split-Router"]
+	connector, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				t.Errorf("client %d: %v", i, err)
+				return
+			}
+			defer conn.Close()
+			for ctx.Err() == nil {
+				if _, err := conn.ExecContext(ctx, "SET @a = "+strconv.Itoa(i)); err != nil {
+					return // killed by the API below
+				}
+				var n int
+				if err := conn.QueryRowContext(ctx, "SELECT @a").Scan(&n); err != nil {
+					return
+				}
+			}
+		})
+	}
+	eventually(t, "all clients connected", func() bool { return s.Server.Registry().Len() == clients })
+	var api sync.WaitGroup
+	for range 4 {
+		api.Go(func() {
+			for range 3 {
+				for _, id := range s.sessionIDs(t) {
+					s.api(t, "GET", "/v1/sessions/"+id, "")
+					s.api(t, "PATCH", "/v1/sessions/"+id, `{"data":{"attributes":{"parameters":{"log_info":true}},"relationships":{"filters":{"data":[{"id":"my-hint-filter"}]}}}}`)
+				}
+				s.api(t, "POST", "/v1/sessions/restart", "")
+			}
+		})
+	}
+	api.Wait()
+	for _, id := range s.sessionIDs(t) {
+		if r := s.api(t, "DELETE", "/v1/sessions/"+id, ""); r.status != http.StatusOK && r.status != http.StatusNotFound {
+			t.Errorf("DELETE %s: %d", id, r.status)
+		}
+	}
+	cancel()
+	wg.Wait()
+	eventually(t, "no sessions left", func() bool { return s.Server.Registry().Len() == 0 })
+}
+
+func TestCloseEndsClientConnections(t *testing.T) {
+	s := startSim(t, nil)
+	conn, _ := s.dial(t, "Read-Connection-Router")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := conn.QueryRowContext(t.Context(), "SELECT 1").Scan(&n); err == nil {
+		t.Error("query after Close succeeded")
+	}
+	if _, err := http.Get(s.APIURL + "/v1/sessions"); err == nil {
+		t.Error("REST API still answers after Close")
+	}
+}
+
+func TestPreconditionsPerProfile(t *testing.T) {
+	for _, tc := range []struct {
+		profile string
+		applied bool
+	}{{ProfileMaxScale, true}, {ProfileDocumented, false}} {
+		t.Run(tc.profile, func(t *testing.T) {
+			s := startSim(t, nil, WithProfile(tc.profile))
+			_, id := s.dial(t, "RW-Split-Router")
+			r := s.api(t, "PATCH", "/v1/sessions/"+id, `{"data":{"attributes":{"parameters":{"log_notice":true}}}}`, "If-Match", `"wrong"`)
+			wantStatus(t, "PATCH If-Match wrong", r, http.StatusPreconditionFailed, "")
+			if got := attr(s.session(t, id), "parameters").(map[string]any)["log_notice"] == true; got != tc.applied {
+				t.Errorf("log_notice applied = %v, want %v", got, tc.applied)
+			}
+		})
+	}
+}
+
+func TestDocumentedProfileDoesNotDefer(t *testing.T) {
+	s := startSim(t, func(c *config.Config) { c.RetainLastStatements = 1 }, WithProfile(ProfileDocumented))
+	conn, id := s.dial(t, "RW-Split-Router")
+	backend := queryInt(t, conn, "SELECT CONNECTION_ID()")
+	done := make(chan error, 1)
+	go func() { _, err := conn.ExecContext(context.Background(), "SELECT SLEEP(30)"); done <- err }()
+	s.waitRunning(t, id, "SELECT SLEEP(30)")
+	s.api(t, "PATCH", "/v1/sessions/"+id, `{"data":{"relationships":{"filters":{"data":[{"id":"my-hint-filter"}]}}}}`)
+	if _, ok := s.session(t, id)["relationships"].(map[string]any)["filters"]; !ok {
+		t.Error("documented profile: filter change on a busy session not shown at once")
+	}
+	s.api(t, "POST", "/v1/sessions/"+id+"/restart", "")
+	got := attr(s.session(t, id), "connections").([]any)[0].(map[string]any)["connection_id"]
+	if num(t, got) == float64(backend) {
+		t.Error("documented profile: restart did not replace the backend connection at once")
+	}
+	s.api(t, "DELETE", "/v1/sessions/"+id, "")
+	<-done
+}
+
+// manySessions fills a simulator with n synthetic sessions.
+func manySessions(tb testing.TB, n int) *Server {
+	tb.Helper()
+	srv, err := New(config.Default())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(srv.Close)
+	for i := range n {
+		if _, err := srv.Registry().CreateSynthetic(seed.Session{Service: "RW-Split-Router", User: "app",
+			Remote: fmt.Sprintf("10.0.%d.%d", i/250, i%250+1), ConnectionAttributes: map[string]string{"_client_name": "libmariadb"}}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return srv
+}
+
+func TestTenThousandSessions(t *testing.T) {
+	srv := manySessions(t, 10000)
+	h := srv.Handler()
+	req := httptest.NewRequest("GET", "/v1/sessions?fields[sessions]=user&pretty=false", nil)
+	req.SetBasicAuth("admin", "mariadb")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 || strings.Count(rec.Body.String(), `"type":"sessions"`) != 10000 {
+		t.Fatalf("GET /v1/sessions with 10000 sessions: %d, %d sessions", rec.Code, strings.Count(rec.Body.String(), `"type":"sessions"`))
+	}
+	one := httptest.NewRequest("GET", "/v1/sessions/9999", nil)
+	one.SetBasicAuth("admin", "mariadb")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, one)
+	checkContract(t, one, rec.Code, rec.Header(), rec.Body.Bytes())
+	if rec.Code != 200 {
+		t.Errorf("GET one of 10000: %d", rec.Code)
+	}
+}
+
+func BenchmarkListSessions10k(b *testing.B) {
+	h := manySessions(b, 10000).Handler()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", "/v1/sessions", nil)
+		req.SetBasicAuth("admin", "mariadb")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
+
+func BenchmarkGetSessionOf10k(b *testing.B) {
+	h := manySessions(b, 10000).Handler()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", "/v1/sessions/5000", nil)
+		req.SetBasicAuth("admin", "mariadb")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatal(rec.Code)
+		}
+	}
+}
