@@ -34,10 +34,14 @@ Feature: Authentication
     And the client "app" can run a query
 
     Examples:
-      | method | path                      |
+      | method | path                       |
       | POST   | /v1/sessions/{app}/restart |
-      | POST   | /v1/sessions/restart      |
-      | DELETE | /v1/sessions/{app}        |
+      | DELETE | /v1/sessions/{app}         |
+
+    @exclusive
+    Examples: restarting every session
+      | method | path                 |
+      | POST   | /v1/sessions/restart |
 
   @write
   Scenario: A PATCH without valid credentials changes nothing

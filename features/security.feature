@@ -33,9 +33,13 @@ Feature: A read-only account cannot change sessions
     Examples:
       | method | path                       |
       | POST   | /v1/sessions/{app}/restart |
-      | POST   | /v1/sessions/restart       |
       | DELETE | /v1/sessions/{app}         |
       | DELETE | /v1/sessions/{app}?ttl=1   |
+
+    @exclusive
+    Examples: restarting every session
+      | method | path                 |
+      | POST   | /v1/sessions/restart |
 
   Scenario: A read-only account cannot kill a session by overriding the method of a GET
     Given the next request has the header "X-HTTP-Method-Override" set to "DELETE"

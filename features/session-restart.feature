@@ -36,7 +36,7 @@ Feature: Restart sessions
     And the client "app" runs a query
     Then the session parameter "log_warning" of client "app" is true
 
-  @write
+  @write @exclusive
   Scenario: Restarting all sessions opens new backend connections for each of them
     Given a client "other" is connected to "RW-Split-Router"
     And I note the backend connection ids of client "other"
@@ -46,7 +46,7 @@ Feature: Restart sessions
     And the backend connection ids of client "app" have changed
     And the backend connection ids of client "other" have changed
 
-  @write
+  @write @exclusive
   Scenario: After restarting all sessions every client can go on working
     When I send POST "/v1/sessions/restart"
     And the client "app" runs a query

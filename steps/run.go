@@ -57,6 +57,12 @@ type runner struct {
 
 	mu     sync.Mutex
 	result *Result
+
+	// exclusive lets a scenario tagged @exclusive (one that restarts every
+	// session of the target) run alone: it takes the write lock, every other
+	// scenario a read lock, so no scenario sees its sessions restarted by
+	// another one.
+	exclusive sync.RWMutex
 }
 
 // errSkipScenario skips a scenario the target cannot run (no read-only
@@ -161,12 +167,20 @@ func featureSource(paths []string) (fs.FS, []string, error) {
 // own state, registers the steps bound to it and collects its result.
 func (r *runner) initScenario(sc *godog.ScenarioContext) {
 	s := newScenario(r)
+	var unlock func()
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		tags := make([]string, len(p.Tags))
 		for i, t := range p.Tags {
 			tags[i] = t.Name
 		}
 		s.begin(p.Name, p.Uri, tags)
+		if s.tags["@exclusive"] {
+			r.exclusive.Lock()
+			unlock = r.exclusive.Unlock
+		} else {
+			r.exclusive.RLock()
+			unlock = r.exclusive.RUnlock
+		}
 		return ctx, r.skipReason(s)
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
@@ -178,6 +192,10 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
+		if unlock != nil {
+			unlock()
+			unlock = nil
+		}
 		s.close()
 		r.add(s.result(r.lineOf(p.Uri, p.Name)))
 		return ctx, nil
