@@ -314,11 +314,15 @@ func runSuite(ctx context.Context, tgt steps.Target, cfg verifyConfig, stdout, s
 	}
 	// The summary goes with the human-readable output; when stdout carries a
 	// machine format (junit, cucumber, html), it goes to stderr instead.
-	summaryOut := stdout
+	summaryOut, stdoutHuman := stdout, false
 	opts := steps.Options{Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Output: stdout}
 	var godogFmts []string
 	for _, o := range cfg.outputs {
-		if o.path == "" && o.format != "pretty" && o.format != "progress" {
+		switch {
+		case o.path != "":
+		case o.format == "pretty" || o.format == "progress":
+			stdoutHuman = true
+		default:
 			summaryOut = stderr
 		}
 		if slices.Contains(godogFormats, o.format) {
@@ -335,7 +339,7 @@ func runSuite(ctx context.Context, tgt steps.Target, cfg verifyConfig, stdout, s
 	}
 	opts.Format = strings.Join(godogFmts, ",")
 
-	progressFormat, stopProgress := startProgress(ctx, cfg, stderr)
+	progressFormat, stopProgress := startProgress(ctx, cfg, stdoutHuman, stdout, stderr)
 	if progressFormat != "" {
 		opts.Format += "," + progressFormat
 	}
@@ -531,20 +535,16 @@ func (c *scenarioCounter) Defined(*messages.Pickle, *messages.PickleStep, *forma
 }
 func (c *scenarioCounter) Summary() {}
 
-// progress is the line "verify: 12/109 scenarios, 14s" on stderr while the
-// suite runs: rewritten in place on a terminal, a new line every few seconds
-// otherwise (--progress in a CI log).
-type progress struct {
-	counter string // file the scenario counter writes to
-	total   int
-	stop    func()
-}
-
-// startProgress starts the progress line when stderr is a terminal or
-// --progress asks for it, and returns the godog format that feeds it ("" when
-// there is no progress line). Call stop when the suite has run.
-func startProgress(ctx context.Context, cfg verifyConfig, stderr io.Writer) (format string, stop func()) {
-	tty := isTerminal(stderr)
+// startProgress starts the progress line, "verify: 12/186 scenarios, 14s"
+// on stderr, and returns the godog format that feeds it ("" when there is no
+// progress line). Call stop when the suite has run.
+//
+// On a terminal the line is rewritten in place every second, unless godog's
+// pretty or progress output shows on the same terminal (it would garble the
+// line, and shows progress itself). --progress forces it, as a new line
+// every five seconds where it cannot be rewritten (a CI log).
+func startProgress(ctx context.Context, cfg verifyConfig, stdoutHuman bool, stdout, stderr io.Writer) (format string, stop func()) {
+	tty := isTerminal(stderr) && !(stdoutHuman && isTerminal(stdout))
 	if !tty && !cfg.progress {
 		return "", func() {}
 	}
