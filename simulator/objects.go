@@ -136,57 +136,59 @@ func (s *Server) usedBy(name string, list func(config.Service) []string) []strin
 	return out
 }
 
-func (s *Server) filterResource(q *request, f config.Filter) map[string]any {
-	self := q.base + "filters/" + f.Name + "/"
+// usedObject renders a filter or a server: a resource whose services
+// relationship lists the services that use it (through list).
+func (s *Server) usedObject(q *request, typ, name string, attrs map[string]any, list func(config.Service) []string) map[string]any {
+	self := q.base + typ + "/" + name + "/"
 	return map[string]any{
-		"id": f.Name, "type": "filters",
-		"attributes": map[string]any{"module": f.Module, "parameters": map[string]any{}},
-		"relationships": map[string]any{
-			"services": relationship(q.base, self, "services", s.usedBy(f.Name, func(c config.Service) []string { return c.Filters })),
-		},
-		"links": map[string]any{"self": self},
+		"id": name, "type": typ, "attributes": attrs,
+		"relationships": map[string]any{"services": relationship(q.base, self, "services", s.usedBy(name, list))},
+		"links":         map[string]any{"self": self},
 	}
 }
 
-func (s *Server) listFilters(q *request) reply {
-	data := make([]any, len(s.cfg.Filters))
-	for i, f := range s.cfg.Filters {
-		data[i] = s.filterResource(q, f)
-	}
-	return collection(q, "filters", data)
-}
-
-func (s *Server) getFilter(q *request) reply {
-	i := slices.IndexFunc(s.cfg.Filters, func(f config.Filter) bool { return f.Name == q.params["name"] })
-	f := s.cfg.Filters[i] // checkName ran first
-	return single(q, "filters", f.Name, s.filterResource(q, f))
+func (s *Server) filterResource(q *request, f config.Filter) map[string]any {
+	return s.usedObject(q, "filters", f.Name, map[string]any{"module": f.Module, "parameters": map[string]any{}},
+		func(c config.Service) []string { return c.Filters })
 }
 
 func (s *Server) serverResource(q *request, sv config.Server) map[string]any {
-	self := q.base + "servers/" + sv.Name + "/"
-	return map[string]any{
-		"id": sv.Name, "type": "servers",
-		"attributes": map[string]any{
-			"state":      "Running",
-			"parameters": map[string]any{"address": sv.Address, "port": int64(sv.Port)},
-		},
-		"relationships": map[string]any{
-			"services": relationship(q.base, self, "services", s.usedBy(sv.Name, func(c config.Service) []string { return c.Servers })),
-		},
-		"links": map[string]any{"self": self},
+	return s.usedObject(q, "servers", sv.Name, map[string]any{
+		"state":      "Running",
+		"parameters": map[string]any{"address": sv.Address, "port": int64(sv.Port)},
+	}, func(c config.Service) []string { return c.Servers })
+}
+
+// listOf and getOf serve a configured kind of object; getOf runs after
+// checkName, so the name exists.
+func listOf[T any](q *request, typ string, items []T, render func(*request, T) map[string]any) reply {
+	data := make([]any, len(items))
+	for i, it := range items {
+		data[i] = render(q, it)
 	}
+	return collection(q, typ, data)
+}
+
+func getOf[T any](q *request, typ string, items []T, name func(T) string, render func(*request, T) map[string]any) reply {
+	i := slices.IndexFunc(items, func(it T) bool { return name(it) == q.params["name"] })
+	return single(q, typ, name(items[i]), render(q, items[i]))
+}
+
+func filterName(f config.Filter) string { return f.Name }
+func serverName(s config.Server) string { return s.Name }
+
+func (s *Server) listFilters(q *request) reply {
+	return listOf(q, "filters", s.cfg.Filters, s.filterResource)
+}
+
+func (s *Server) getFilter(q *request) reply {
+	return getOf(q, "filters", s.cfg.Filters, filterName, s.filterResource)
 }
 
 func (s *Server) listServers(q *request) reply {
-	data := make([]any, len(s.cfg.Servers))
-	for i, sv := range s.cfg.Servers {
-		data[i] = s.serverResource(q, sv)
-	}
-	return collection(q, "servers", data)
+	return listOf(q, "servers", s.cfg.Servers, s.serverResource)
 }
 
 func (s *Server) getServer(q *request) reply {
-	i := slices.IndexFunc(s.cfg.Servers, func(sv config.Server) bool { return sv.Name == q.params["name"] })
-	sv := s.cfg.Servers[i] // checkName ran first
-	return single(q, "servers", sv.Name, s.serverResource(q, sv))
+	return getOf(q, "servers", s.cfg.Servers, serverName, s.serverResource)
 }
