@@ -428,3 +428,24 @@ func TestVerifyModes(t *testing.T) {
 		t.Errorf("verify --fake --api: exit %d, stderr %q; want %d and a refusal", status, stderr.String(), verifyUsage)
 	}
 }
+
+func TestStartProgress(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if format, stop := startProgress(t.Context(), verifyConfig{}, false, &stdout, &stderr); format != "" {
+		stop()
+		t.Errorf("stderr is no terminal and --progress is off: format %q, want no progress line", format)
+	}
+	format, stop := startProgress(t.Context(), verifyConfig{progress: true}, true, &stdout, &stderr)
+	counter, ok := strings.CutPrefix(format, scenarioCounterFormat+":")
+	if !ok {
+		stop()
+		t.Fatalf("--progress: format %q, want the scenario counter with a file", format)
+	}
+	if _, err := os.Stat(counter); err != nil {
+		t.Errorf("counter file: %v", err)
+	}
+	stop()
+	if _, err := os.Stat(counter); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("counter file %s after stop: %v, want it removed", counter, err)
+	}
+}
