@@ -74,8 +74,9 @@ func startSimulator(t *testing.T) *simHarness {
 }
 
 // do sends a request as admin and returns status, body and how long it took.
-// REST API answers are checked against the sessions contract unless
-// faulted is set (an injected answer is off-contract on purpose).
+// Control API answers are checked against spec/control.yaml, REST API
+// answers against the sessions contract unless faulted is set (an injected
+// answer is off-contract on purpose).
 func (h *simHarness) do(t *testing.T, method, path, body string, faulted bool) (int, []byte, time.Duration) {
 	t.Helper()
 	var rd io.Reader
@@ -98,7 +99,10 @@ func (h *simHarness) do(t *testing.T, method, path, body string, faulted bool) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.HasPrefix(path, "/v1/") && !faulted {
+	switch {
+	case strings.HasPrefix(path, "/sim/v1/"):
+		control.ValidateResponse(t, req, resp, got)
+	case !faulted:
 		if err := spec.ValidateResponse(t.Context(), req, resp.StatusCode, resp.Header, got); err != nil {
 			t.Errorf("%s %s: %v", method, path, err)
 		}
