@@ -1,7 +1,6 @@
 package control
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -18,36 +17,12 @@ import (
 	"github.com/mxharness/mxharness/spec"
 )
 
-// ErrInvalid marks input the control API rejects with 400.
-var ErrInvalid = errors.New("invalid input")
-
-// ErrNotFound marks a fault or session that does not exist (404).
-var ErrNotFound = errors.New("not found")
-
-// classified is an error whose text is the whole detail shown to the client
-// and which matches one of the sentinels above with errors.Is.
-type classified struct {
-	kind error
-	msg  string
-}
-
-func (e *classified) Error() string { return e.msg }
-func (e *classified) Unwrap() error { return e.kind }
-
-func invalidf(format string, a ...any) error {
-	return &classified{kind: ErrInvalid, msg: fmt.Sprintf(format, a...)}
-}
-
-func notFoundf(format string, a ...any) error {
-	return &classified{kind: ErrNotFound, msg: fmt.Sprintf(format, a...)}
-}
-
 // FaultSettings says which requests of the REST API a fault affects and how.
 // Every criterion given must match; none given matches every request.
 type FaultSettings struct {
 	Operation string        // operationId of the sessions contract
 	Path      string        // path.Match pattern against the request path
-	Method    string        // HTTP method; "" matches every method
+	Method    string        // the request's method as sent; "" matches every method
 	Latency   time.Duration // real time to wait before answering
 	Status    int           // status to answer instead of the REST API; 0 calls through
 	Detail    string        // with Status: body {"errors":[{"detail":Detail}]}
