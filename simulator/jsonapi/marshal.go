@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -65,6 +66,9 @@ type encoder struct {
 	// keys is a stack of scratch slices, one per object depth, reused so
 	// that sorting keys does not allocate for every object.
 	keys [][]string
+	// members is the same for map[string]any, whose values are collected
+	// with the keys: one map iteration, no lookups.
+	members [][]member
 	// w, when set, receives the output whenever flushAt bytes are buffered
 	// (MarshalTo); err is its first error.
 	w   io.Writer
@@ -135,9 +139,13 @@ func (e *encoder) value(v any, depth int) {
 	case float32:
 		e.buf = AppendReal(e.buf, float64(x))
 	case map[string]any:
-		for i, k := range e.openObject(sortedKeys(e, depth, x)) {
-			e.key(i, k, depth)
-			e.value(x[k], depth+1)
+		members := e.sortedMembers(depth, x)
+		if len(members) > 0 {
+			e.buf = append(e.buf, '{')
+		}
+		for i, m := range members {
+			e.key(i, m.key, depth)
+			e.value(m.value, depth+1)
 		}
 		e.closeObject(depth, len(x))
 	case map[string]string:
@@ -255,6 +263,35 @@ func sortedKeys[V any](e *encoder, depth int, m map[string]V) []string {
 	return keys
 }
 
+type member struct {
+	key   string
+	value any
+}
+
+// sortedMembers returns m's members sorted by key, in the scratch slice of
+// this depth.
+func (e *encoder) sortedMembers(depth int, m map[string]any) []member {
+	for len(e.members) <= depth {
+		e.members = append(e.members, nil)
+	}
+	ms := e.members[depth][:0]
+	for k, v := range m {
+		ms = append(ms, member{k, v})
+	}
+	if len(ms) > 12 {
+		slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	} else {
+		// Insertion sort: resources are made of small objects.
+		for i := 1; i < len(ms); i++ {
+			for j := i; j > 0 && ms[j].key < ms[j-1].key; j-- {
+				ms[j], ms[j-1] = ms[j-1], ms[j]
+			}
+		}
+	}
+	e.members[depth] = ms
+	return ms
+}
+
 // openObject writes '{' for a non-empty object and returns its keys.
 func (e *encoder) openObject(keys []string) []string {
 	if len(keys) > 0 {
@@ -285,8 +322,13 @@ func (e *encoder) closeObject(depth, n int) {
 	}
 	e.newline(depth)
 	e.buf = append(e.buf, '}')
-	// Do not let the scratch slice pin the map's key strings.
-	clear(e.keys[depth])
+	// Do not let the scratch slices pin the map's keys and values.
+	if depth < len(e.keys) {
+		clear(e.keys[depth])
+	}
+	if depth < len(e.members) {
+		clear(e.members[depth])
+	}
 }
 
 // element writes '[' before the first element, or the separator, and the
