@@ -4,12 +4,13 @@
 // the caller's options after them, and returns the container even when it
 // fails to start so that the caller can always terminate it.
 //
-// Containers publish nothing but loopback. With WithHostNetwork (Linux only;
-// the only networking a daemon started with --bridge=none has) they share the
-// host's network and every port is chosen free on 127.0.0.1 before the
-// container starts, so containers never collide with each other or with a
-// local mxharness serve. Without it, each published port is bound to
-// 127.0.0.1 on a port the daemon picks.
+// Containers publish nothing but loopback. With WithHostNetwork (Linux only)
+// they share the host's network and every port is chosen free on 127.0.0.1
+// before the container starts, so containers never collide with each other
+// or with a local mxharness serve. Without it, they are on testcontainers'
+// own bridge network and each port is published on 127.0.0.1 under a port
+// the daemon picks (a daemon started with --bridge=none still lets
+// testcontainers create that network).
 package container
 
 import (

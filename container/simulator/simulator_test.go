@@ -46,32 +46,61 @@ func sessionUsers(t *testing.T, c *Container) []string {
 }
 
 // The image starts, its REST API answers the admin account, and a real
-// SQL client logged in through each listener is a session.
+// SQL client logged in through each listener is a session; on the host's
+// network or with ports published, and never on anything but loopback.
 func TestRun(t *testing.T) {
 	container.SkipIfImageAbsent(t, Image, BuildHint)
 	testcontainers.SkipIfDockerDesktop(t, t.Context())
-	c, err := Run(t.Context(), Image, container.WithHostNetwork(), WithProfile("documented"))
-	testcontainers.CleanupContainer(t, c)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		opts []testcontainers.ContainerCustomizer
+		host bool
+	}{
+		{"host network", []testcontainers.ContainerCustomizer{container.WithHostNetwork(), WithProfile("documented")}, true},
+		{"published on loopback", nil, false},
 	}
-	if got := sessionUsers(t, c); len(got) != 0 {
-		t.Fatalf("sessions before any client: %v, want none", got)
-	}
-	for _, addr := range []string{c.SQLAddr, c.ReadConnAddr} {
-		db, err := sql.Open("mysql", c.SQLUser+":"+c.SQLPassword+"@tcp("+addr+")/?timeout=5s")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		conn, err := db.Conn(t.Context())
-		if err != nil {
-			t.Fatalf("connect to %s: %v", addr, err)
-		}
-		defer conn.Close()
-	}
-	if got := sessionUsers(t, c); strings.Join(got, ",") != c.SQLUser+","+c.SQLUser {
-		t.Errorf("session users = %v, want two of %s", got, c.SQLUser)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Run(t.Context(), Image, tt.opts...)
+			testcontainers.CleanupContainer(t, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inspect, err := c.Inspect(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			published := 0
+			for port, bindings := range inspect.NetworkSettings.Ports {
+				for _, b := range bindings {
+					published++
+					if b.HostIP.String() != "127.0.0.1" {
+						t.Errorf("port %s published on %s, want 127.0.0.1 only", port, b.HostIP)
+					}
+				}
+			}
+			if host := inspect.HostConfig.NetworkMode == "host"; host != tt.host || (!host && published != 3) {
+				t.Errorf("host network %v with %d published ports, want %v with 3 (REST and two listeners) or none", host, published, tt.host)
+			}
+			if got := sessionUsers(t, c); len(got) != 0 {
+				t.Fatalf("sessions before any client: %v, want none", got)
+			}
+			for _, addr := range []string{c.SQLAddr, c.ReadConnAddr} {
+				db, err := sql.Open("mysql", c.SQLUser+":"+c.SQLPassword+"@tcp("+addr+")/?timeout=5s")
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				conn, err := db.Conn(t.Context())
+				if err != nil {
+					t.Fatalf("connect to %s: %v", addr, err)
+				}
+				defer conn.Close()
+			}
+			if got := sessionUsers(t, c); strings.Join(got, ",") != c.SQLUser+","+c.SQLUser {
+				t.Errorf("session users = %v, want two of %s", got, c.SQLUser)
+			}
+		})
 	}
 }
 
