@@ -1,7 +1,8 @@
 package steps_test
 
 import (
-	"slices"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/mxharness/mxharness/features"
@@ -41,9 +42,9 @@ func TestFeatures(t *testing.T) {
 				case sc.Verdict == steps.Skipped:
 					t.Errorf("%s:%d %s: skipped, but the simulator has every account and listener", sc.URI, sc.Line, sc.Name)
 				case tc.ledger == "" && sc.Verdict != steps.Conforms:
-					t.Errorf("%s:%d %s: %s %v, want conforms", sc.URI, sc.Line, sc.Name, sc.Verdict, sc.Deviations)
+					t.Errorf("%s:%d %s: %s %v, want conforms%s", sc.URI, sc.Line, sc.Name, sc.Verdict, sc.Deviations, failing(sc.Steps))
 				case sc.Verdict == steps.Fails || sc.Verdict == steps.ChangedDeviation:
-					t.Errorf("%s:%d %s: %s; steps: %+v", sc.URI, sc.Line, sc.Name, sc.Verdict, failing(sc.Steps))
+					t.Errorf("%s:%d %s: %s%s", sc.URI, sc.Line, sc.Name, sc.Verdict, failing(sc.Steps))
 				}
 			}
 			if tc.ledger == "" {
@@ -67,6 +68,13 @@ func TestFeatures(t *testing.T) {
 	}
 }
 
-func failing(st []steps.StepResult) []steps.StepResult {
-	return slices.DeleteFunc(slices.Clone(st), func(s steps.StepResult) bool { return s.Error == "" })
+// failing lists the steps that failed or carry a note, one per line.
+func failing(st []steps.StepResult) string {
+	var b strings.Builder
+	for _, s := range st {
+		if s.Error != "" {
+			fmt.Fprintf(&b, "\n\t%s %q: %s", s.Status, s.Text, s.Error)
+		}
+	}
+	return b.String()
 }
