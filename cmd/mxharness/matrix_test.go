@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/mxharness/mxharness/steps"
@@ -61,5 +62,28 @@ func TestImageSlug(t *testing.T) {
 		if got := imageSlug(img); got != want {
 			t.Errorf("imageSlug(%q) = %q, want %q", img, got, want)
 		}
+	}
+}
+
+func TestImageOutputs(t *testing.T) {
+	tests := []struct {
+		name        string
+		outs        outputs
+		wantFormat  string
+		wantReports []output
+	}{
+		{name: "default pretty to stdout: progress only", outs: outputs{{format: "pretty"}}, wantFormat: "progress"},
+		{name: "files per image", outs: outputs{{format: "cucumber", path: "out/c.json"}, {format: "junit", path: "j.xml"}, {format: "html", path: "report"}},
+			wantFormat:  "progress,cucumber:out/c.mariadb-maxscale-24.02.json",
+			wantReports: []output{{format: "junit", path: "j.mariadb-maxscale-24.02.xml"}, {format: "html", path: "report.mariadb-maxscale-24.02"}}},
+		{name: "stdout reports dropped", outs: outputs{{format: "junit"}}, wantFormat: "progress"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, reports := imageOutputs(tt.outs, "mariadb/maxscale:24.02")
+			if f != tt.wantFormat || !slices.Equal(reports, tt.wantReports) {
+				t.Errorf("got %q %v, want %q %v", f, reports, tt.wantFormat, tt.wantReports)
+			}
+		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -206,17 +207,20 @@ func runImage(ctx context.Context, m *containerMode, img, backend string, quiet 
 		SQLUser: container.SQLUser, SQLPassword: container.SQLPassword,
 	}
 	fmt.Fprintf(stderr, "verify: running the suite against %s (REST %s, ledger %s)\n", img, mxs.APIURL, cfg.ledger)
+	godogFormat, reports := imageOutputs(cfg.outputs, img)
 	res, err := steps.Run(ctx, tgt, steps.Options{
-		Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: "progress", Output: stderr,
+		Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: godogFormat, Output: stderr,
 	})
 	if err != nil {
 		printLogs(ctx, stderr, img, mxs)
 		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", img, err)
 		return matrixRun{image: img, err: err, status: verifyUsage}
 	}
-	junit := output{format: "junit", path: filepath.Join(m.matrixDir, imageSlug(img)+".junit.xml")}
-	if err := writeReport(junit, res, io.Discard); err != nil {
-		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
+	reports = append(reports, output{format: "junit", path: filepath.Join(m.matrixDir, imageSlug(img)+".junit.xml")})
+	for _, o := range reports {
+		if err := writeReport(o, res, io.Discard); err != nil {
+			fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
+		}
 	}
 	fmt.Fprintln(stderr)
 	if err := report.Summary(stderr, res); err != nil {
@@ -227,6 +231,29 @@ func runImage(ctx context.Context, m *containerMode, img, backend string, quiet 
 		printLogs(ctx, stderr, img, mxs)
 	}
 	return matrixRun{image: img, result: res, status: status}
+}
+
+// imageOutputs turns verify's --format flags into one image's: each
+// FORMAT:FILE gets its own file per image (FILE with the image's name
+// before the extension), godog's formats through the run's format string
+// and junit/html as reports to write from the result. Formats without a
+// file are dropped: stdout carries the matrix, and the run shows godog's
+// progress on stderr.
+func imageOutputs(outs outputs, img string) (godogFormat string, reports []output) {
+	formats := []string{"progress"}
+	for _, o := range outs {
+		if o.path == "" {
+			continue
+		}
+		ext := filepath.Ext(o.path)
+		path := strings.TrimSuffix(o.path, ext) + "." + imageSlug(img) + ext
+		if slices.Contains(godogFormats, o.format) {
+			formats = append(formats, o.format+":"+path)
+			continue
+		}
+		reports = append(reports, output{format: o.format, path: path})
+	}
+	return strings.Join(formats, ","), reports
 }
 
 // terminate removes a container, also after Ctrl-C has cancelled ctx.
