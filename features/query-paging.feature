@@ -34,6 +34,7 @@ Feature: Pagination
       | 0    |
       | -1   |
       | abc  |
+      | 1x   |
 
   Scenario: page[number] without page[size] is ignored
     When I send GET "/v1/sessions?page[number]=1"

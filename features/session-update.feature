@@ -116,6 +116,25 @@ Feature: Update a session
     When the client "app" runs a query
     Then the session of client "app" uses the filters "my-log-filter"
 
+  @write @filters
+  Scenario: The filters relationship can be replaced through its own URL
+    When I send PATCH "/v1/sessions/{app}/relationships/filters" with:
+      """
+      {"data": [{"id": "my-log-filter", "type": "filters"}, {"id": "my-cache-filter", "type": "filters"}]}
+      """
+    Then the response status is 204
+    And the response has no body
+    And the session of client "app" uses the filters "my-log-filter, my-cache-filter"
+
+  @filters @negative
+  Scenario: The filters relationship's own URL rejects an unknown filter
+    When I send PATCH "/v1/sessions/{app}/relationships/filters" with:
+      """
+      {"data": [{"id": "no-such-filter", "type": "filters"}]}
+      """
+    Then the response status is 400
+    And the session of client "app" uses no session filters
+
   @filters
   Scenario: An unknown filter is rejected and the session keeps its filters
     When I send PATCH "/v1/sessions/{app}" with:
