@@ -106,6 +106,9 @@ func (s *sim) apiAs(t *testing.T, user, password, method, path, body string, hea
 	if user != "" {
 		req.SetBasicAuth(user, password)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		if header[i] == "Host" {
 			req.Host = header[i+1]

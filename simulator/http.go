@@ -3,9 +3,12 @@ package simulator
 import (
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/routers"
 
@@ -55,7 +58,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// Authentication and authorisation on the original method.
 	d := s.auth.Authorize(r)
 	if !d.Allowed {
-		d.Reply.Write(w)
+		s.writeStatic(w, d.Reply)
 		return
 	}
 	// The body is parsed for every verb: invalid JSON is a static 400.
@@ -66,8 +69,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r), identity: d.Identity}
 	if len(raw) > 0 {
 		if msg, ok := janssonCheck(raw); !ok {
-			writeStatic(w, s.clock.Now(), http.StatusBadRequest,
-				`{"errors": [ { "detail": "Invalid JSON in request: `+msg+`" } ] }`)
+			s.writeStatic(w, auth.Reply{Status: http.StatusBadRequest,
+				Header: http.Header{"Date": {jsonapi.HTTPDate(s.clock.Now())}},
+				Body:   []byte(`{"errors": [ { "detail": "Invalid JSON in request: ` + msg + `" } ] }`)})
 			return
 		}
 		q.body, _ = jsonapi.Decode(raw) // janssonCheck accepted it
@@ -75,6 +79,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	method, status := auth.EffectiveMethod(r)
 	if status != http.StatusOK {
 		s.send(w, r, method, reply{status: status})
+		return
+	}
+	if len(raw) > 0 && modifies(method) && !s.profile.observed(devContentTypeNotChecked) && !isJSONContentType(r.Header.Get("Content-Type")) {
+		s.send(w, r, method, errorReply(http.StatusUnsupportedMediaType, "Content-Type must be application/json"))
 		return
 	}
 	if method == http.MethodGet && isHealthCheck(r.URL.Path) {
@@ -139,22 +147,100 @@ func (s *Server) notRouted(err error) reply {
 // POST and DELETE that have a route (never PATCH); the documented profile
 // sends Allow with every routed method.
 func (s *Server) options(r *http.Request) reply {
-	var methods []string
-	candidates := []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete}
-	header := "Accept"
-	if !s.profile.observed(devOptionsAccept) {
-		candidates = append(candidates, http.MethodPatch)
-		header = "Allow"
-	}
-	for _, m := range candidates {
-		if _, _, err := s.findRoute(r, m); err == nil {
-			methods = append(methods, m)
-		}
+	header, methods := "Allow", s.routedMethods(r, true)
+	if s.profile.observed(devOptionsAccept) {
+		header, methods = "Accept", slices.DeleteFunc(methods, func(m string) bool { return m == http.MethodPatch })
 	}
 	if len(methods) == 0 {
 		return reply{status: http.StatusNotFound}
 	}
 	return reply{status: http.StatusOK, header: http.Header{header: {strings.Join(methods, ", ")}}}
+}
+
+// routedMethods lists the methods the contract routes for r's path, in
+// the order GET, PUT, POST, DELETE, PATCH.
+func (s *Server) routedMethods(r *http.Request, withPatch bool) []string {
+	var methods []string
+	for _, m := range []string{http.MethodGet, http.MethodPut, http.MethodPost, http.MethodDelete, http.MethodPatch} {
+		if _, _, err := s.findRoute(r, m); err == nil && (withPatch || m != http.MethodPatch) {
+			methods = append(methods, m)
+		}
+	}
+	return methods
+}
+
+// documentedReadHeaders are the headers the documentation promises on
+// every GET: Allow, and Accept-Patch where PATCH is allowed.
+func (s *Server) documentedReadHeaders(r *http.Request, h http.Header) {
+	methods := s.routedMethods(r, true)
+	if !s.profile.observed(devOptionsAccept) && len(methods) > 0 {
+		h.Set("Allow", strings.Join(methods, ", "))
+	}
+	if !s.profile.observed(devNoAcceptPatch) && slices.Contains(methods, http.MethodPatch) {
+		h.Set("Accept-Patch", "application/json-patch")
+	}
+}
+
+func modifies(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// etagOf is the ETag of a reply's document. MaxScale hashes the whole body,
+// so a session's tag changes with every GET; the documented profile leaves
+// out the attributes that move by themselves, so the tag changes only when
+// the session is modified.
+func (s *Server) etagOf(doc any) string {
+	if s.profile.observed(devETagEveryGet) {
+		return jsonapi.ETagOf(doc)
+	}
+	return jsonapi.ETagOf(withoutVolatile(doc))
+}
+
+// volatileAttributes change without any REST modification.
+var volatileAttributes = []string{"seconds_alive", "idle", "io_activity", "memory", "queries", "log"}
+
+// withoutVolatile returns doc with the volatile attributes of its session
+// resources left out; doc itself is not modified.
+func withoutVolatile(doc any) any {
+	top, ok := doc.(map[string]any)
+	if !ok {
+		return doc
+	}
+	strip := func(res any) any {
+		m, ok := res.(map[string]any)
+		if !ok || m["type"] != "sessions" {
+			return res
+		}
+		attrs, _ := m["attributes"].(map[string]any)
+		c, a := maps.Clone(m), maps.Clone(attrs)
+		for _, k := range volatileAttributes {
+			delete(a, k)
+		}
+		c["attributes"] = a
+		return c
+	}
+	out := maps.Clone(top)
+	switch data := top["data"].(type) {
+	case []any:
+		rows := make([]any, len(data))
+		for i, d := range data {
+			rows[i] = strip(d)
+		}
+		out["data"] = rows
+	default:
+		out["data"] = strip(data)
+	}
+	return out
+}
+
+// isJSONContentType accepts application/json with any parameters.
+func isJSONContentType(v string) bool {
+	mt, _, _ := strings.Cut(v, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/json")
 }
 
 func isHealthCheck(path string) bool {
@@ -180,7 +266,7 @@ func errorReply(status int, details ...string) reply {
 // (jsonapi's documented call order).
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q *request, op operation, rep reply) {
 	if rep.errors != nil {
-		rep.doc = s.errorDocument(rep.errors)
+		rep.doc = s.errorDocument(rep.errors, false)
 	}
 	if rep.noValidators {
 		s.send(w, r, method, rep)
@@ -189,7 +275,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	read := method == http.MethodGet || method == http.MethodHead
 	etag := jsonapi.ETag(nil)
 	if rep.doc != nil && method != http.MethodHead {
-		etag = jsonapi.ETagOf(rep.doc)
+		etag = s.etagOf(rep.doc)
 	}
 	key := jsonapi.URIKey(r.URL.Path)
 	cond := jsonapi.ConditionsFromHeader(r.Header)
@@ -219,15 +305,15 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header = http.Header{}
 	}
 	if read {
+		s.documentedReadHeaders(r, rep.header)
 		rep.header["ETag"] = []string{etag}
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
-	shaped, logged, err := jsonapi.Shape(rep.doc, q.query, jsonapi.Options{
-		IgnorePathFilterWithoutRows: !s.profile.observed(devJSONPathSingle400)})
+	shaped, logged, err := s.shape(r, q, rep.doc)
 	s.pending.Add(logged...)
 	var shapeErr *jsonapi.Error
 	if errors.As(err, &shapeErr) {
-		rep.status, rep.doc = shapeErr.Status, jsonapi.ErrorDocument(s.pending.Take(shapeErr.Details...))
+		rep.status, rep.doc = shapeErr.Status, s.errorDocument(shapeErr.Details, true)
 	} else {
 		rep.doc = shaped
 	}
@@ -248,7 +334,7 @@ func (s *Server) writePrecondition(r *http.Request, opID string, q *request) int
 	exists := false
 	if opID == "updateSession" || opID == "deleteSession" {
 		if rep := s.getSession(q); rep.status == http.StatusOK {
-			current.ETag, exists = jsonapi.ETagOf(rep.doc), true
+			current.ETag, exists = s.etagOf(rep.doc), true
 		}
 	}
 	current.LastModified = s.lastMod.Get(jsonapi.URIKey(r.URL.Path))
@@ -258,13 +344,89 @@ func (s *Server) writePrecondition(r *http.Request, opID string, q *request) int
 	return 0
 }
 
+// shape applies fields, filter and page (jsonapi.Shape). The documented
+// profile compares session ids as the numbers the documentation's filter
+// examples use, and ignores a page[size] that is not a positive integer.
+func (s *Server) shape(r *http.Request, q *request, doc any) (any, []string, error) {
+	query := q.query
+	if !s.profile.observed(devPageSizeJunk) {
+		query = jsonapi.ParseQuery(strictPageSize(r.URL.RawQuery))
+	}
+	numericIDs := !s.profile.observed(devIDString)
+	if numericIDs {
+		doc = mapSessionIDs(doc, func(id string) any {
+			n, err := strconv.ParseInt(id, 10, 64)
+			if err != nil {
+				return id
+			}
+			return n
+		})
+	}
+	shaped, logged, err := jsonapi.Shape(doc, query, jsonapi.Options{
+		IgnorePathFilterWithoutRows: !s.profile.observed(devJSONPathSingle400)})
+	if numericIDs && err == nil {
+		shaped = mapSessionIDs(shaped, func(id int64) any { return strconv.FormatInt(id, 10) })
+	}
+	return shaped, logged, err
+}
+
+// mapSessionIDs returns doc with the id of every session row of a
+// collection converted by conv; doc is not modified.
+func mapSessionIDs[T any](doc any, conv func(T) any) any {
+	top, ok := doc.(map[string]any)
+	if !ok {
+		return doc
+	}
+	rows, ok := top["data"].([]any)
+	if !ok {
+		return doc
+	}
+	out := make([]any, len(rows))
+	for i, row := range rows {
+		out[i] = row
+		if m, ok := row.(map[string]any); ok && m["type"] == "sessions" {
+			if id, ok := m["id"].(T); ok {
+				c := maps.Clone(m)
+				c["id"] = conv(id)
+				out[i] = c
+			}
+		}
+	}
+	top = maps.Clone(top)
+	top["data"] = out
+	return top
+}
+
+// strictPageSize drops page[size] parameters whose value is not a positive
+// decimal integer (the documented rule; MaxScale reads "1x" as 1).
+func strictPageSize(raw string) string {
+	parts := strings.Split(raw, "&")
+	kept := parts[:0]
+	for _, p := range parts {
+		k, v, _ := strings.Cut(p, "=")
+		key, err := url.QueryUnescape(k)
+		if err == nil && strings.EqualFold(key, "page[size]") {
+			if n, err := strconv.Atoi(v); err != nil || n < 1 || strconv.Itoa(n) != v {
+				continue
+			}
+		}
+		kept = append(kept, p)
+	}
+	return strings.Join(kept, "&")
+}
+
 // errorDocument is MaxScale's error body: the buffered messages first,
-// then the reply's own details; nil (no body) when there are none.
-func (s *Server) errorDocument(details []string) any {
-	if len(details) == 0 {
+// then the reply's own details; nil (no body) when there are none. A
+// reply without details of its own takes the buffered ones only when
+// takePending (Shape's errors do; a plain empty 404 does not).
+func (s *Server) errorDocument(details []string, takePending bool) any {
+	if len(details) == 0 && !takePending {
 		return nil
 	}
-	return jsonapi.ErrorDocument(s.pending.Take(details...))
+	if all := s.pending.Take(details...); len(all) > 0 {
+		return jsonapi.ErrorDocument(all)
+	}
+	return nil // not a typed nil map: no body at all
 }
 
 // send writes a reply with MaxScale's headers.
@@ -302,8 +464,12 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	}
 }
 
-// writeStatic sends one of MaxScale's fixed-text replies (no Content-Type,
-// no security headers, a four-digit-year Date).
-func writeStatic(w http.ResponseWriter, now time.Time, status int, body string) {
-	auth.Reply{Status: status, Header: http.Header{"Date": {jsonapi.HTTPDate(now)}}, Body: []byte(body)}.Write(w)
+// writeStatic sends one of MaxScale's fixed-text replies (no security
+// headers, a four-digit-year Date); MaxScale sends them without a
+// Content-Type, the documented profile with one.
+func (s *Server) writeStatic(w http.ResponseWriter, rep auth.Reply) {
+	if !s.profile.observed(devStaticNoContentType) {
+		w.Header().Set("Content-Type", "application/json")
+	}
+	rep.Write(w)
 }

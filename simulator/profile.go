@@ -19,15 +19,23 @@ const (
 // Deviation ids (spec x-observed) the REST layer consults. The auth
 // package consults its own through the same profile.
 const (
-	devWriteStatus200      = "write-status-200"
-	devTwoDigitYear        = "date-two-digit-year"
-	devJSONPathSingle400   = "jsonpath-filter-on-single-400"
-	devOptionsAccept       = "options-accept-not-allow"
-	devKnownMethod404      = "known-method-404-not-405"
-	devFilterDeferred      = "filter-relationship-deferred-while-busy"
-	devFilterErrorEmpty400 = "filter-relationship-error-empty-400"
-	devIfMatchAppliesThen  = "if-match-applies-then-412"
-	devRestartDeferred     = "restart-deferred-to-next-query"
+	devWriteStatus200        = "write-status-200"
+	devTwoDigitYear          = "date-two-digit-year"
+	devJSONPathSingle400     = "jsonpath-filter-on-single-400"
+	devOptionsAccept         = "options-accept-not-allow"
+	devKnownMethod404        = "known-method-404-not-405"
+	devFilterDeferred        = "filter-relationship-deferred-while-busy"
+	devFilterErrorEmpty400   = "filter-relationship-error-empty-400"
+	devIfMatchAppliesThen    = "if-match-applies-then-412"
+	devRestartDeferred       = "restart-deferred-to-next-query"
+	devStaticNoContentType   = "static-error-no-content-type"
+	devContentTypeNotChecked = "content-type-not-checked"
+	devETagEveryGet          = "etag-changes-on-every-get"
+	devNoAcceptPatch         = "no-accept-patch"
+	devNoLogDebug            = "no-log-debug"
+	devDocFilterShape        = "patch-documented-filter-shape-ignored"
+	devPageSizeJunk          = "page-size-trailing-junk-accepted"
+	devIDString              = "id-is-string-in-filters"
 )
 
 // profile is the set of observed deviations a simulator reproduces. It is

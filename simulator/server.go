@@ -99,8 +99,12 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("simulator: %w", err)
 	}
-	reg := session.New(cfg, o.clock, session.WithLogger(o.logger.With("component", "sessions")),
-		session.WithDeferral(prof.observed(devFilterDeferred), prof.observed(devRestartDeferred)))
+	regOpts := []session.Option{session.WithLogger(o.logger.With("component", "sessions")),
+		session.WithDeferral(prof.observed(devFilterDeferred), prof.observed(devRestartDeferred))}
+	if !prof.observed(devNoLogDebug) {
+		regOpts = append(regOpts, session.WithLogDebug())
+	}
+	reg := session.New(cfg, o.clock, regOpts...)
 	sql, err := wire.New(reg, o.clock, cfg.SQLUsers, o.logger)
 	if err != nil {
 		reg.Close()

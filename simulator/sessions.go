@@ -24,7 +24,8 @@ func (s *Server) operations() map[string]operation {
 		"listSessions": {handle: s.listSessions},
 		"getSession":   {check: sessionID, handle: s.getSession},
 		"updateSession": {requireBody: true, write: true, check: sessionID, handle: func(q *request) reply {
-			return s.writeResult(q, s.reg.Patch(q.params["id"], sessionUpdate(q.body)), write())
+			u := sessionUpdate(q.body, !s.profile.observed(devDocFilterShape))
+			return s.writeResult(q, s.reg.Patch(q.params["id"], u), write())
 		}},
 		"updateSessionFilters": {requireBody: true, write: true, check: sessionID, handle: s.updateSessionFilters},
 		"restartSession": {write: true, check: sessionID, handle: func(q *request) reply {
@@ -157,7 +158,9 @@ func (s *Server) updateSessionFilters(q *request) reply {
 // sessionUpdate reads what MaxScale's Session::update reads from a PATCH
 // body: boolean parameters at /data/attributes/parameters and the filter
 // list at /data/relationships/filters/data. Everything else is ignored.
-func sessionUpdate(body any) session.Update {
+// documentedShape also reads the documentation's example shape,
+// /data/attributes/relationships/filters/data, which MaxScale ignores.
+func sessionUpdate(body any, documentedShape bool) session.Update {
 	var u session.Update
 	if params, ok := pointer(body, "data", "attributes", "parameters").(map[string]any); ok {
 		u.Parameters = map[string]bool{}
@@ -168,6 +171,9 @@ func sessionUpdate(body any) session.Update {
 		}
 	}
 	filters, _ := pointer(body, "data", "relationships", "filters").(map[string]any)
+	if documented, ok := pointer(body, "data", "attributes", "relationships", "filters").(map[string]any); ok && documentedShape && filters == nil {
+		filters = documented
+	}
 	if data, ok := filters["data"]; ok {
 		names, err := filterList(data)
 		u.Filters, u.FilterErr = &names, err

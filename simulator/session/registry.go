@@ -80,6 +80,9 @@ type Registry struct {
 	// query; when false they take effect at once (the documentation).
 	deferFilters bool
 	deferRestart bool
+	// params are the session parameter names (ParameterNames, plus
+	// log_debug with WithLogDebug).
+	params []string
 
 	nextID      atomic.Uint64
 	nextBackend atomic.Uint64
@@ -98,6 +101,12 @@ type Option func(*Registry)
 
 // WithLogger sets the logger (default: discard).
 func WithLogger(l *slog.Logger) Option { return func(r *Registry) { r.logger = l } }
+
+// WithLogDebug adds the log_debug parameter of MaxScale's debug builds,
+// which the documentation shows and release builds lack.
+func WithLogDebug() Option {
+	return func(r *Registry) { r.params = append(slices.Clone(ParameterNames), "log_debug") }
+}
 
 // WithDeferral chooses whether a filter change on a busy session (filters)
 // and a restart (restart) wait for the session's next query, as in MaxScale
@@ -122,6 +131,7 @@ func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
 
 		deferFilters: true,
 		deferRestart: true,
+		params:       ParameterNames,
 	}
 	for _, o := range opts {
 		o(r)
@@ -343,7 +353,7 @@ func (r *Registry) Patch(id string, u Update) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, v := range u.Parameters {
-		if slices.Contains(ParameterNames, k) {
+		if slices.Contains(r.params, k) {
 			s.params[k] = v
 		}
 	}
@@ -495,7 +505,7 @@ func (r *Registry) CreateSynthetic(ss seed.Session) (string, error) {
 		}
 	}
 	for k := range ss.Parameters {
-		if !slices.Contains(ParameterNames, k) {
+		if !slices.Contains(r.params, k) {
 			return "", fmt.Errorf("synthetic session: unknown parameter %q: %w", k, ErrInvalid)
 		}
 	}

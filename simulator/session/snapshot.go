@@ -78,12 +78,12 @@ func (s *Session) snapshot(now time.Time) Snapshot {
 		IOActivity:           s.ioActivityLocked(now),
 		Backends:             slices.Clone(s.backends),
 		ConnectionAttributes: maps.Clone(s.attrs),
-		Parameters:           make(map[string]bool, len(ParameterNames)),
+		Parameters:           make(map[string]bool, len(s.service.reg.params)),
 		Filters:              slices.Clone(s.filters),
 		Queries:              slices.Clone(s.queries),
 		Log:                  slices.Clone(s.log),
 	}
-	for _, p := range ParameterNames {
+	for _, p := range s.service.reg.params {
 		snap.Parameters[p] = s.params[p] || s.service.log[p]
 	}
 	if s.service.history {
