@@ -1,14 +1,21 @@
 package simulator
 
 import (
+	"io"
+	"log"
 	"log/slog"
 	"os"
 	"testing"
+
+	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/mxharness/mxharness/simulator/wire"
 )
 
 func TestMain(m *testing.M) {
 	wire.RouteVitessLogs(slog.New(slog.DiscardHandler))
+	// Killed clients are the point of several tests; the driver's
+	// "unexpected EOF" lines about them are noise.
+	_ = gomysql.SetLogger(log.New(io.Discard, "", 0))
 	os.Exit(m.Run())
 }
