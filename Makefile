@@ -3,7 +3,7 @@ GO        ?= go
 BIN       ?= bin/mxharness
 REDOCLY   ?= npx --yes @redocly/cli@2.77.0
 SPECTRAL  ?= npx --yes @stoplight/spectral-cli@6.16.3
-SPECS     := spec/sessions.yaml
+SPECS     := spec/sessions.yaml spec/control.yaml
 
 .PHONY: build test lint vet fmt serve verify bench image fuzz
 
