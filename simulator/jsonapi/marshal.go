@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -35,27 +36,66 @@ import (
 // concrete type prints as `{}` or `[]` (so an unset `queries` slice is
 // `[]`, as MaxScale prints it); only an untyped nil prints as null.
 func Marshal(v any, pretty bool) []byte {
-	e := encoder{pretty: pretty, buf: make([]byte, 0, 512)}
+	e := getEncoder(pretty, nil)
 	e.value(v, 0)
-	return e.buf
+	out := e.buf
+	if cap(out) <= maxPooledBuffer {
+		out = bytes.Clone(out) // the buffer stays with the encoder
+	}
+	e.release()
+	return out
 }
 
 // AppendMarshal is Marshal writing into an existing buffer, for callers that
 // reuse buffers.
 func AppendMarshal(buf *bytes.Buffer, v any, pretty bool) {
-	e := encoder{pretty: pretty, buf: buf.AvailableBuffer()}
+	e := getEncoder(pretty, nil)
+	own := e.buf
+	e.buf = buf.AvailableBuffer()
 	e.value(v, 0)
 	buf.Write(e.buf)
+	e.buf = own
+	e.release()
 }
 
 // MarshalTo writes Marshal(v, pretty) to w in chunks of about 32 KiB, so a
 // large collection is never held in memory whole. It returns the first
 // write error; encoding itself cannot fail.
 func MarshalTo(w io.Writer, v any, pretty bool) error {
-	e := encoder{pretty: pretty, buf: make([]byte, 0, flushAt+flushAt/4), w: w}
+	e := getEncoder(pretty, w)
+	if cap(e.buf) < flushAt+flushAt/4 {
+		e.buf = make([]byte, 0, flushAt+flushAt/4)
+	}
 	e.value(v, 0)
 	e.flush()
-	return e.err
+	err := e.err
+	e.release()
+	return err
+}
+
+// encoders recycles encoders with their scratch slices and output buffer:
+// allocating them afresh was the largest share of the bytes allocated per
+// GET of one session. An encoder whose work panicked is not put back.
+var encoders = sync.Pool{New: func() any { return new(encoder) }}
+
+// maxPooledBuffer bounds the output buffer an encoder keeps: Marshal hands
+// a larger one to its caller, so the pool never pins a collection of tens
+// of megabytes.
+const maxPooledBuffer = 256 << 10
+
+func getEncoder(pretty bool, w io.Writer) *encoder {
+	e := encoders.Get().(*encoder)
+	e.pretty, e.w, e.err = pretty, w, nil
+	e.buf = e.buf[:0]
+	return e
+}
+
+func (e *encoder) release() {
+	if cap(e.buf) > maxPooledBuffer {
+		e.buf = nil
+	}
+	e.w, e.err = nil, nil
+	encoders.Put(e)
 }
 
 // The encoder appends to a plain byte slice: bytes.Buffer's per-call
