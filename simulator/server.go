@@ -45,6 +45,7 @@ type Server struct {
 	auth      *auth.Authenticator
 	router    routers.Router
 	ops       map[string]operation
+	handler   http.Handler // the REST API, with the control API when asked for
 	templates []template
 	lastMod   *jsonapi.LastModified
 	pending   jsonapi.ErrorBuffer
@@ -59,6 +60,7 @@ type options struct {
 	clock    clock.Clock
 	profile  string
 	resolver Resolver
+	control  bool
 }
 
 // WithLogger sets the logger (default: discard).
@@ -127,6 +129,13 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		reg.Close()
 		return nil, err
 	}
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	if o.control {
+		if s.handler, err = s.withControl(s.handler); err != nil {
+			reg.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -141,8 +150,9 @@ func lookupAddr(ctx context.Context, ip string) (string, error) {
 	return names[0], nil
 }
 
-// Handler returns the REST API handler.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+// Handler returns the REST API handler (with the control API on /sim/v1/
+// when WithControlAPI was given).
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Registry returns the session registry, for the control API.
 func (s *Server) Registry() *session.Registry { return s.reg }

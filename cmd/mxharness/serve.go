@@ -11,6 +11,7 @@ import (
 
 	"github.com/mxharness/mxharness/simulator"
 	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/seed"
 	"github.com/mxharness/mxharness/simulator/wire"
 )
 
@@ -49,6 +50,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	listen := listenFlags{}
 	fs.Var(listen, "listen", "`SERVICE=HOST:PORT` listener address of a service (repeatable)")
 	profile := fs.String("profile", simulator.ProfileMaxScale, "behaviour `profile`: maxscale-24.02 (what MaxScale 24.02.4 does) or documented")
+	seedName := fs.String("seed", "", "create the synthetic sessions of a seed data `set` at start ("+strings.Join(seed.Names(), ", ")+")")
+	noControl := fs.Bool("no-control", false, "do not serve the control API on /sim/v1/ (docs/CONTROL.md)")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
 	fs.Usage = func() {
@@ -69,6 +72,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mxharness serve:", err)
 		return 2
 	}
+	if _, ok := seed.Lookup(*seedName); *seedName != "" && !ok {
+		fmt.Fprintf(stderr, "mxharness serve: unknown seed %q (known: %s)\n", *seedName, strings.Join(seed.Names(), ", "))
+		return 2
+	}
 	wire.RouteVitessLogs(logger)
 	cfg := config.Default()
 	if *configPath != "" {
@@ -81,12 +88,26 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mxharness serve:", err)
 		return 2
 	}
-	run, err := simulator.Start(ctx, cfg, simulator.WithLogger(logger), simulator.WithProfile(*profile))
+	opts := []simulator.Option{simulator.WithLogger(logger), simulator.WithProfile(*profile)}
+	if !*noControl {
+		opts = append(opts, simulator.WithControlAPI())
+	}
+	run, err := simulator.Start(ctx, cfg, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "mxharness serve:", err)
 		return 1
 	}
+	if *seedName != "" {
+		if err := seed.Apply(run.Server.Registry(), *seedName); err != nil {
+			fmt.Fprintln(stderr, "mxharness serve:", err)
+			_ = run.Close()
+			return 1
+		}
+	}
 	fmt.Fprintf(stdout, "REST API  %s/v1/  (profile %s)\n", run.APIURL, *profile)
+	if !*noControl {
+		fmt.Fprintf(stdout, "control   %s/sim/v1/\n", run.APIURL)
+	}
 	for _, svc := range cfg.Services {
 		fmt.Fprintf(stdout, "SQL       %s  %s (%s)\n", run.SQLAddrs[svc.Name], svc.Name, svc.Router)
 	}
