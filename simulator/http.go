@@ -456,6 +456,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 		body = nil
 		h.Set("Content-Length", "0")
 	}
+	s.logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rep.status)
 	w.WriteHeader(rep.status)
 	if len(body) > 0 {
 		if _, err := w.Write(body); err != nil {
