@@ -99,7 +99,7 @@ Feature: Filtering the collection
 
   @jsonpath
   Scenario: Several filter[] parameters must all match
-    When I send GET "/v1/sessions?filter[attributes.user]=eq("maxuser")&filter[attributes.port]=eq({c.port})"
+    When I send GET "/v1/sessions?filter[attributes.user]=eq("{sql-user}")&filter[attributes.port]=eq({c.port})"
     Then the response status is 200
     And of my clients, the response lists only "c"
 

@@ -22,8 +22,8 @@ Feature: Get a session
   Scenario: A session shows who is connected, from where and since when
     When I send GET "/v1/sessions/{app}"
     Then the response status is 200
-    And the value at "/data/attributes/user" is "maxuser"
-    And the value at "/data/attributes/remote" is "127.0.0.1"
+    And the value at "/data/attributes/user" is "{sql-user}"
+    And the value at "/data/attributes/remote" is "{app.host}"
     And the value at "/data/attributes/state" is "Session started"
     And the value at "/data/attributes/connected" is an HTTP date
     And the value at "/data/attributes/seconds_alive" is a number

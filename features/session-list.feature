@@ -16,7 +16,7 @@ Feature: Get all sessions
     Given a client "a" is connected to "RW-Split-Router"
     When I send GET "/v1/sessions"
     Then the listed session of client "a" has the value "sessions" at "/type"
-    And the listed session of client "a" has the value "maxuser" at "/attributes/user"
+    And the listed session of client "a" has the value "{sql-user}" at "/attributes/user"
     And the listed session of client "a" has the value "{a.program}" at "/attributes/client/connection_attributes/program_name"
     And the listed session of client "a" has the value "RW-Split-Router" at "/relationships/services/data/0/id"
     And the listed session of client "a" has the link "/v1/sessions/{a}/" at "/links/self"

@@ -149,7 +149,8 @@ func TestEscapeQuery(t *testing.T) {
 
 func TestExpand(t *testing.T) {
 	s := &scenario{
-		clients:  map[string]*sqlClient{"app": {id: "12", port: 40000, program: "mxh-1-app"}},
+		target:   Target{SQLUser: "maxuser"},
+		clients:  map[string]*sqlClient{"app": {id: "12", host: "127.0.0.1", port: 40000, program: "mxh-1-app"}},
 		notes:    map[string]string{"etag": `"abc"`},
 		unusedID: "9000000001",
 	}
@@ -160,6 +161,7 @@ func TestExpand(t *testing.T) {
 		{"/v1/sessions/{app}", "/v1/sessions/12", false},
 		{"port={app.port} program={app.program}", "port=40000 program=mxh-1-app", false},
 		{"{etag} {unused-id}", `"abc" 9000000001`, false},
+		{"{sql-user}@{app.host}", "maxuser@127.0.0.1", false},
 		{`{"data": {}}`, `{"data": {}}`, false},
 		{"{nobody}", "", true},
 		{"{etag.port}", "", true},

@@ -90,12 +90,13 @@ func (s *scenario) close() {
 
 var quotedName = regexp.MustCompile(`"([^"]*)"`)
 
-var placeholder = regexp.MustCompile(`\{([A-Za-z0-9_-]+)(?:\.(port|program))?\}`)
+var placeholder = regexp.MustCompile(`\{([A-Za-z0-9_-]+)(?:\.(port|program|host))?\}`)
 
 // expand replaces {name} with the session id of client name (the connection
-// id it received), {name.port} with its local port, {name.program} with its
-// program_name attribute, {unused-id} with an id no session has, and {note}
-// with a value noted earlier. An unknown placeholder is an error, so a typo
+// id it received), {name.port} with its local port, {name.host} with its
+// local address, {name.program} with its program_name attribute,
+// {unused-id} with an id no session has, {sql-user} with the user the
+// clients log in as, and {note} with a value noted earlier. An unknown placeholder is an error, so a typo
 // in a feature never silently becomes part of a URL.
 func (s *scenario) expand(text string) (string, error) {
 	var err error
@@ -108,13 +109,18 @@ func (s *scenario) expand(text string) (string, error) {
 				return strconv.Itoa(c.port)
 			case "program":
 				return c.program
+			case "host":
+				return c.host
 			default:
 				return c.id
 			}
 		}
 		if field == "" {
-			if name == "unused-id" {
+			switch name {
+			case "unused-id":
 				return s.unusedID
+			case "sql-user":
+				return s.target.SQLUser
 			}
 			if v, ok := s.notes[name]; ok {
 				return v

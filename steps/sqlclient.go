@@ -23,7 +23,10 @@ type sqlClient struct {
 	name, service, program string
 	// id is the connection id the server sent in its handshake, which the
 	// documentation says is the session id.
-	id   string
+	id string
+	// host and port are the client's end of the TCP connection, which the
+	// session shows as remote and port.
+	host string
 	port int
 
 	mu   sync.Mutex // a driver connection is not safe for concurrent use
@@ -72,6 +75,7 @@ func connectClient(ctx context.Context, name, service, addr, user, password, pro
 	return &sqlClient{
 		name: name, service: service, program: program,
 		id:   strconv.FormatUint(uint64(id), 10),
+		host: greeting.LocalAddr().(*net.TCPAddr).IP.String(),
 		port: greeting.LocalAddr().(*net.TCPAddr).Port,
 		conn: conn, net: greeting,
 	}, nil
