@@ -106,7 +106,7 @@ func runContainerMatrix(ctx context.Context, m *containerMode, cfg verifyConfig,
 		return verifyUsage
 	}
 
-	backend, stopBackend, err := startBackend(ctx, m, quiet, stderr)
+	db, stopBackend, err := startBackend(ctx, m, quiet, stderr)
 	defer stopBackend()
 	if err != nil {
 		fmt.Fprintf(stderr, "mxharness verify: %v\n", oneLine(err))
@@ -119,7 +119,7 @@ func runContainerMatrix(ctx context.Context, m *containerMode, cfg verifyConfig,
 		if ctx.Err() != nil {
 			break
 		}
-		run := runImage(ctx, m, img, backend, quiet, cfg, stderr)
+		run := runImage(ctx, m, img, db, quiet, cfg, stderr)
 		runs = append(runs, run)
 		status = max(status, run.status)
 	}
@@ -161,40 +161,53 @@ func checkImages(ctx context.Context, m *containerMode) error {
 	return container.CheckImage(ctx, m.mariadb, container.PullHint(m.mariadb))
 }
 
-// startBackend starts MariaDB unless --mariadb-image none, and returns
-// server1's address (a port nothing listens on for none) and the function
-// that removes it.
-func startBackend(ctx context.Context, m *containerMode, quiet testcontainers.ContainerCustomizer, stderr io.Writer) (string, func(), error) {
+// backend is server1 of every MaxScale of a run.
+type backend struct {
+	addr string
+	// logs prints the backend container's logs (nothing for none).
+	logs func()
+}
+
+// startBackend starts MariaDB unless --mariadb-image none, and returns it
+// (a port nothing listens on for none) and the function that removes it.
+func startBackend(ctx context.Context, m *containerMode, quiet testcontainers.ContainerCustomizer, stderr io.Writer) (backend, func(), error) {
 	if m.mariadb == noBackend {
 		ports, err := container.FreePorts(1)
 		if err != nil {
-			return "", func() {}, err
+			return backend{}, func() {}, err
 		}
-		return fmt.Sprintf("127.0.0.1:%d", ports[0]), func() {}, nil
+		return backend{addr: fmt.Sprintf("127.0.0.1:%d", ports[0]), logs: func() {}}, func() {}, nil
 	}
 	fmt.Fprintf(stderr, "verify: starting %s\n", m.mariadb)
 	db, err := container.RunMariaDB(ctx, m.mariadb, quiet, container.WithHostNetwork(),
 		container.WithStartupTimeout(m.timeout))
 	stop := func() { terminate(ctx, db, stderr) }
-	if err != nil {
-		if db != nil {
-			printLogs(ctx, stderr, m.mariadb, db)
-		}
-		return "", stop, err
+	if db == nil {
+		return backend{}, stop, err
 	}
-	return db.Addr, stop, nil
+	b := backend{addr: db.Addr, logs: func() { printLogs(ctx, stderr, m.mariadb, db) }}
+	if err != nil {
+		b.logs()
+	}
+	return b, stop, err
 }
 
 // runImage runs the suite against one MaxScale image and tears it down.
-func runImage(ctx context.Context, m *containerMode, img, backend string, quiet testcontainers.ContainerCustomizer, cfg verifyConfig, stderr io.Writer) matrixRun {
+// When the image does not start or a scenario fails, its logs and the
+// backend's go to stderr.
+func runImage(ctx context.Context, m *containerMode, img string, db backend, quiet testcontainers.ContainerCustomizer, cfg verifyConfig, stderr io.Writer) matrixRun {
 	fmt.Fprintf(stderr, "verify: starting %s\n", img)
 	mxs, err := container.RunMaxScale(ctx, img, quiet, container.WithHostNetwork(),
-		container.WithBackend(backend), container.WithStartupTimeout(m.timeout))
+		container.WithBackend(db.addr), container.WithStartupTimeout(m.timeout))
 	defer terminate(ctx, mxs, stderr)
-	if err != nil {
+	logs := func() {
 		if mxs != nil {
 			printLogs(ctx, stderr, img, mxs)
 		}
+		db.logs()
+	}
+	if err != nil {
+		logs()
 		fmt.Fprintf(stderr, "mxharness verify: %s did not start: %v\n", img, oneLine(err))
 		return matrixRun{image: img, err: err, status: verifyUsage}
 	}
@@ -212,7 +225,7 @@ func runImage(ctx context.Context, m *containerMode, img, backend string, quiet 
 		Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: godogFormat, Output: stderr,
 	})
 	if err != nil {
-		printLogs(ctx, stderr, img, mxs)
+		logs()
 		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", img, err)
 		return matrixRun{image: img, err: err, status: verifyUsage}
 	}
@@ -228,7 +241,7 @@ func runImage(ctx context.Context, m *containerMode, img, backend string, quiet 
 	}
 	status := verdictLine(stderr, res, cfg)
 	if status != verifyPass {
-		printLogs(ctx, stderr, img, mxs)
+		logs()
 	}
 	return matrixRun{image: img, result: res, status: status}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/mxharness/mxharness/container"
@@ -129,6 +131,68 @@ func TestVerifyContainerInterrupted(t *testing.T) {
 		t.Fatalf("REST URLs announced: %v, want one\n%s", urls, stderr.String())
 	}
 	assertGone(t, urls[0])
+}
+
+// buildFromSimulator builds a throw-away image FROM the simulator image
+// with the given CMD, and removes it when the test ends.
+func buildFromSimulator(t *testing.T, repo, cmd string) string {
+	t.Helper()
+	dir := t.TempDir()
+	df := "FROM " + simulator.Image + "\nCMD " + cmd + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(df), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := testcontainers.NewDockerProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	img, err := p.BuildImage(t.Context(), &testcontainers.ContainerRequest{FromDockerfile: testcontainers.FromDockerfile{
+		Context: dir, Repo: repo, Tag: "test", BuildLogWriter: io.Discard,
+	}})
+	if err != nil {
+		t.Fatalf("build %s: %v", repo, err)
+	}
+	t.Cleanup(func() {
+		cli, err := testcontainers.NewDockerClientWithOpts(context.Background())
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer cli.Close()
+		if _, err := cli.ImageRemove(context.Background(), img, client.ImageRemoveOptions{Force: true, PruneChildren: true}); err != nil {
+			t.Errorf("remove %s: %v", img, err)
+		}
+	})
+	return img
+}
+
+// An image that does not start is one line naming it, its logs on stderr,
+// a column of "not run" in the matrix, status 2; the images that did
+// start still get their column.
+func TestVerifyContainerImageDoesNotStart(t *testing.T) {
+	container.SkipIfImageAbsent(t, simulator.Image, simulator.BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	broken := buildFromSimulator(t, "mxharness-test/broken", `["serve-cnf", "--", "--no-such-flag"]`)
+	dir := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"verify", "--container", "--tags", "@smoke",
+		"--maxscale-image", broken, "--maxscale-image", simulator.Image,
+		"--matrix-dir", dir, "--startup-timeout", "20s"}, &stdout, &stderr)
+	if code != verifyUsage {
+		t.Errorf("status %d, want %d", code, verifyUsage)
+	}
+	for _, want := range []string{
+		"mxharness verify: " + broken + " did not start: ",
+		"[" + broken + "] flag provided but not defined: -no-such-flag",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+		}
+	}
+	if !strings.Contains(stdout.String(), "| "+broken+" | "+simulator.Image+" |") || !strings.Contains(stdout.String(), "not run: ") {
+		t.Errorf("matrix: want both columns and the broken image not run:\n%s", stdout.String())
+	}
 }
 
 // Flag and image mistakes are one line on stderr and status 2, before any
