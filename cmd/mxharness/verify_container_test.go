@@ -195,6 +195,27 @@ func TestVerifyContainerImageDoesNotStart(t *testing.T) {
 	}
 }
 
+// The regression check between releases: the same scenario against an
+// image that deviates as the ledger records and one that behaves as the
+// docs say (the simulator's documented profile, standing in for a release
+// that fixed the deviation) is a marked row with a bold changed deviation.
+func TestVerifyContainerMatrixShowsChange(t *testing.T) {
+	container.SkipIfImageAbsent(t, simulator.Image, simulator.BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	fixed := buildFromSimulator(t, "mxharness-test/documented",
+		`["serve-cnf", "--cnf", "/etc/maxscale.cnf", "--", "--profile", "documented"]`)
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"verify", "--container", "--tags", "@kill && @write",
+		"--maxscale-image", simulator.Image, "--maxscale-image", fixed, "--matrix-dir", t.TempDir()}, &stdout, &stderr)
+	if code == verifyUsage {
+		t.Fatalf("status %d\n%s", code, stderr.String())
+	}
+	row := regexp.MustCompile(`(?m)^\| Δ \| Kill a session: Killing a session closes the client's connection at once \| known deviation \([^)]*write-status-200[^)]*\) \| \*\*changed deviation`)
+	if !row.MatchString(stdout.String()) {
+		t.Errorf("matrix: want the kill scenario marked, known deviation write-status-200 then a bold changed deviation:\n%s", stdout.String())
+	}
+}
+
 // Flag and image mistakes are one line on stderr and status 2, before any
 // container starts.
 func TestVerifyContainerRefuses(t *testing.T) {
