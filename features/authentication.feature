@@ -10,7 +10,7 @@ Feature: Authentication
     When I send GET "/v1/sessions/{app}"
     Then the response status is 200
 
-  Scenario Outline: A request without valid credentials is refused: <request>
+  Scenario Outline: A request without valid credentials is refused: <case>
     Given <credentials>
     When I send <request>
     Then the response status is 401
@@ -18,12 +18,12 @@ Feature: Authentication
     And the error detail is "Access denied"
 
     Examples:
-      | credentials                                | request                                 |
-      | I send no credentials                      | GET "/v1/sessions"                      |
-      | I send no credentials                      | GET "/v1/sessions/{app}"                |
-      | I send no credentials                      | GET "/v1/sessions/{unused-id}"          |
-      | I use the admin user with the password "x" | GET "/v1/sessions"                      |
-      | I use the user "nobody" with the password "mariadb" | GET "/v1/sessions"             |
+      | case                               | credentials                                         | request                        |
+      | no credentials, all sessions       | I send no credentials                               | GET "/v1/sessions"             |
+      | no credentials, one session        | I send no credentials                               | GET "/v1/sessions/{app}"       |
+      | no credentials, an unknown session | I send no credentials                               | GET "/v1/sessions/{unused-id}" |
+      | a wrong password                   | I use the admin user with the password "x"          | GET "/v1/sessions"             |
+      | an unknown user                    | I use the user "nobody" with the password "mariadb" | GET "/v1/sessions"             |
 
   @write
   Scenario Outline: A write without valid credentials changes nothing: <method> <path>

@@ -15,7 +15,7 @@ Feature: HTTP headers
     When I send GET "/v1/sessions/{app}"
     Then the response header "Content-Type" starts with "application/json"
 
-  Scenario Outline: The Allow header lists the methods of <path>
+  Scenario Outline: The Allow header lists the methods of <path> (<method>)
     When I send <method> "<path>"
     Then the response status is 200
     And the response header "Allow" lists "<methods>"

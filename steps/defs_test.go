@@ -2,11 +2,16 @@ package steps
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"io/fs"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/mxharness/mxharness/features"
 	"github.com/mxharness/mxharness/spec"
@@ -241,5 +246,38 @@ func TestLedgerAgreesWithTheContract(t *testing.T) {
 		if d.Security && !d.Optional {
 			t.Errorf("%s: a security deviation must be optional (the simulator never reproduces it)", d.ID)
 		}
+	}
+}
+
+// Every scenario (each outline row too) has a name of its own, so that
+// reports, JUnit files and go test's subtests tell them apart.
+func TestScenarioNamesAreUnique(t *testing.T) {
+	var ids messages.Incrementing
+	seen := map[string]string{}
+	err := fs.WalkDir(features.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".feature") {
+			return err
+		}
+		b, err := features.FS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(b), ids.NewId)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, ids.NewId) {
+			if other, dup := seen[pk.Name]; dup {
+				t.Errorf("scenario name %q in %s and %s", pk.Name, other, p)
+			}
+			seen[pk.Name] = p
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 150 {
+		t.Errorf("only %d scenarios", len(seen))
 	}
 }

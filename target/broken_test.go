@@ -82,7 +82,7 @@ func TestBrokenSimulatorsAreCaught(t *testing.T) {
 					next.ServeHTTP(w, r)
 				})
 			},
-			caughtBy: "A request without valid credentials is refused: GET \"/v1/sessions\"",
+			caughtBy: "A request without valid credentials is refused: no credentials, all sessions",
 		},
 		{
 			name: "fields ignored", tags: "@fields",
