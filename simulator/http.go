@@ -310,7 +310,9 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
 	shaped, logged, err := s.shape(r, q, rep.doc)
-	s.pending.Add(logged...)
+	if s.profile.observed(devStaleError) {
+		s.pending.Add(logged...) // shows up in the next error reply, on any request
+	}
 	var shapeErr *jsonapi.Error
 	if errors.As(err, &shapeErr) {
 		rep.status, rep.doc = shapeErr.Status, s.errorDocument(shapeErr.Details, true)

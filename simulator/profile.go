@@ -36,6 +36,7 @@ const (
 	devDocFilterShape        = "patch-documented-filter-shape-ignored"
 	devPageSizeJunk          = "page-size-trailing-junk-accepted"
 	devIDString              = "id-is-string-in-filters"
+	devStaleError            = "stale-error-in-next-reply"
 )
 
 // profile is the set of observed deviations a simulator reproduces. It is
