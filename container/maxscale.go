@@ -38,6 +38,9 @@ type MaxScaleContainer struct {
 	// Listeners maps RWSplitRouter and ReadConnRouter to host:port on
 	// 127.0.0.1 where SQL clients reach them.
 	Listeners map[string]string
+	// ReadOnly is true when the read-only REST account ReadOnlyUser can
+	// log in (RunMaxScale creates it when the image lets it).
+	ReadOnly bool
 }
 
 // Option is a setting of this package's Run functions. It is a
@@ -77,8 +80,8 @@ func WithStartupTimeout(d time.Duration) Option { return func(o *options) { o.ti
 // MaxScaleConfig.Render) at /etc/maxscale.cnf, and waits until GET
 // /v1/maxscale answers the admin account and SQLUser can run a query
 // through RW-Split-Router's listener (which with a real MaxScale means
-// the monitor has found server1). Then it makes sure the read-only REST
-// account ReadOnlyUser exists. The image's own entrypoint and command
+// the monitor has found server1). Then it creates the read-only REST
+// account ReadOnlyUser if the image has none (see ReadOnly). The image's own entrypoint and command
 // are kept: any image that reads /etc/maxscale.cnf like MaxScale works.
 // Nothing is pulled: an image that is not present locally is an error
 // wrapping ErrImageNotFound.
@@ -140,7 +143,7 @@ func RunMaxScale(ctx context.Context, img string, opts ...testcontainers.Contain
 			return m, fmt.Errorf("maxscale: %w", err)
 		}
 	}
-	if err := ensureReadOnlyUser(ctx, m.APIURL); err != nil {
+	if m.ReadOnly, err = ensureReadOnlyUser(ctx, m.APIURL); err != nil {
 		return m, fmt.Errorf("maxscale %s: %w", img, err)
 	}
 	return m, nil
@@ -148,23 +151,19 @@ func RunMaxScale(ctx context.Context, img string, opts ...testcontainers.Contain
 
 // ensureReadOnlyUser makes sure the REST API has the read-only account
 // ReadOnlyUser (MaxScale's "basic" account type), which the scenarios about
-// read-only access use. MaxScale keeps REST users outside maxscale.cnf, so
-// it is created through the API (POST /v1/users/inet) unless it can
-// already log in, as it can on the simulator.
-func ensureReadOnlyUser(ctx context.Context, apiURL string) error {
+// read-only access use, and reports whether it has. MaxScale keeps REST
+// users outside maxscale.cnf, so it is created through the API (POST
+// /v1/users/inet) unless it can already log in, as on the simulator. A
+// server that refuses to create it just has none; only a failure to talk
+// to it is an error.
+func ensureReadOnlyUser(ctx context.Context, apiURL string) (bool, error) {
 	status, err := restCall(ctx, http.MethodGet, apiURL+"/v1/maxscale", ReadOnlyUser, ReadOnlyPassword, nil)
 	if err != nil || status == http.StatusOK {
-		return err
+		return err == nil, err
 	}
 	body := fmt.Sprintf(`{"data":{"id":%q,"type":"inet","attributes":{"password":%q,"account":"basic"}}}`, ReadOnlyUser, ReadOnlyPassword)
 	status, err = restCall(ctx, http.MethodPost, apiURL+"/v1/users/inet", AdminUser, AdminPassword, strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	if status != http.StatusNoContent && status != http.StatusOK {
-		return fmt.Errorf("create the read-only REST user %s: POST /v1/users/inet answered %d", ReadOnlyUser, status)
-	}
-	return nil
+	return err == nil && (status == http.StatusNoContent || status == http.StatusOK), err
 }
 
 // restCall sends one request with basic authentication and returns the

@@ -216,8 +216,10 @@ func runImage(ctx context.Context, m *containerMode, img string, db backend, qui
 		APIURL:   mxs.APIURL,
 		SQLAddrs: mxs.Listeners,
 		User:     container.AdminUser, Password: container.AdminPassword,
-		ReadOnlyUser: container.ReadOnlyUser, ReadOnlyPassword: container.ReadOnlyPassword,
 		SQLUser: container.SQLUser, SQLPassword: container.SQLPassword,
+	}
+	if mxs.ReadOnly {
+		tgt.ReadOnlyUser, tgt.ReadOnlyPassword = container.ReadOnlyUser, container.ReadOnlyPassword
 	}
 	fmt.Fprintf(stderr, "verify: running the suite against %s (REST %s, ledger %s)\n", img, mxs.APIURL, cfg.ledger)
 	godogFormat, reports := imageOutputs(cfg.outputs, img)

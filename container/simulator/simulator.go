@@ -41,9 +41,11 @@ type Container struct {
 	// SQLAddr is RW-Split-Router's listener, ReadConnAddr
 	// Read-Connection-Router's, both host:port on 127.0.0.1.
 	SQLAddr, ReadConnAddr string
-	// The REST API's admin account and the SQL account of the listeners.
-	AdminUser, AdminPassword string
-	SQLUser, SQLPassword     string
+	// The REST API's admin account, its read-only (basic) account ("" when
+	// a WithConfig file has none) and the SQL account of the listeners.
+	AdminUser, AdminPassword       string
+	ReadOnlyUser, ReadOnlyPassword string
+	SQLUser, SQLPassword           string
 }
 
 // Option is a simulator setting. It is a ContainerCustomizer, so it goes
@@ -110,6 +112,9 @@ func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustom
 			ReadConnAddr:    m.Listeners[container.ReadConnRouter],
 			AdminUser:       container.AdminUser, AdminPassword: container.AdminPassword,
 			SQLUser: container.SQLUser, SQLPassword: container.SQLPassword,
+		}
+		if m.ReadOnly {
+			c.ReadOnlyUser, c.ReadOnlyPassword = container.ReadOnlyUser, container.ReadOnlyPassword
 		}
 	}
 	if err != nil {

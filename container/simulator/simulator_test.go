@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,15 +19,7 @@ import (
 // sessionUsers lists the users of the sessions GET /v1/sessions returns.
 func sessionUsers(t *testing.T, c *Container) []string {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.APIURL+"/v1/sessions", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.SetBasicAuth(c.AdminUser, c.AdminPassword)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := getSessions(t, c, c.AdminUser, c.AdminPassword)
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /v1/sessions: %s", resp.Status)
@@ -43,6 +37,52 @@ func sessionUsers(t *testing.T, c *Container) []string {
 		users = append(users, s.Attributes.User)
 	}
 	return users
+}
+
+// getSessions sends GET /v1/sessions as user.
+func getSessions(t *testing.T, c *Container, user, password string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, c.APIURL+"/v1/sessions", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(user, password)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// WithSeed and WithConfig reach the simulator: the demo data set's twelve
+// synthetic sessions exist at start, and a REST account the file adds can
+// log in (the file's addresses give way to the ones Run chose).
+func TestRunSeedAndConfig(t *testing.T) {
+	container.SkipIfImageAbsent(t, Image, BuildHint)
+	testcontainers.SkipIfDockerDesktop(t, t.Context())
+	cfg := filepath.Join(t.TempDir(), "sim.yaml")
+	yaml := "api:\n  address: 127.0.0.1:8989\n  users:\n" +
+		"    - {name: admin, password: mariadb, account: admin}\n" +
+		"    - {name: ops, password: s3cret, account: admin}\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Run(t.Context(), Image, container.WithHostNetwork(), WithSeed("demo"), WithConfig(cfg))
+	testcontainers.CleanupContainer(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sessionUsers(t, c); len(got) != 12 {
+		t.Errorf("sessions at start: %d (%v), want the demo set's 12", len(got), got)
+	}
+	resp := getSessions(t, c, "ops", "s3cret")
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /v1/sessions as the file's user ops: %s, want 200", resp.Status)
+	}
+	if c.ReadOnlyUser != "" {
+		t.Errorf("ReadOnlyUser = %q, want none: the file's users have no read-only account", c.ReadOnlyUser)
+	}
 }
 
 // The image starts, its REST API answers the admin account, and a real
@@ -84,6 +124,9 @@ func TestRun(t *testing.T) {
 			}
 			if got := sessionUsers(t, c); len(got) != 0 {
 				t.Fatalf("sessions before any client: %v, want none", got)
+			}
+			if resp := getSessions(t, c, c.ReadOnlyUser, c.ReadOnlyPassword); resp.Body.Close() != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("GET /v1/sessions as the read-only account %q: %s, want 200", c.ReadOnlyUser, resp.Status)
 			}
 			for _, addr := range []string{c.SQLAddr, c.ReadConnAddr} {
 				db, err := sql.Open("mysql", c.SQLUser+":"+c.SQLPassword+"@tcp("+addr+")/?timeout=5s")
