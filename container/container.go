@@ -81,7 +81,7 @@ func NeedsBackend(ctx context.Context, img, hint string) (bool, error) {
 func imageLabels(ctx context.Context, img, hint string) (map[string]string, error) {
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("docker client: %w", err)
+		return nil, fmt.Errorf("cannot reach a Docker daemon: %w", err)
 	}
 	defer cli.Close()
 	res, err := cli.ImageInspect(ctx, img)
