@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/testcontainers/testcontainers-go"
@@ -199,8 +200,16 @@ func runImage(ctx context.Context, m *containerMode, img string, db backend, qui
 	fmt.Fprintf(stderr, "verify: starting %s\n", img)
 	mxs, err := container.RunMaxScale(ctx, img, quiet, container.WithHostNetwork(),
 		container.WithBackend(db.addr), container.WithStartupTimeout(m.timeout))
-	defer terminate(ctx, mxs, stderr)
+	// On Ctrl-C the container goes at once: the suite's requests then fail
+	// fast instead of the run waiting for every scenario to finish.
+	var once sync.Once
+	remove := func() { once.Do(func() { terminate(ctx, mxs, stderr) }) }
+	defer context.AfterFunc(ctx, remove)()
+	defer remove()
 	logs := func() {
+		if ctx.Err() != nil {
+			return // interrupted: the container is gone, and so is the reason to read it
+		}
 		if mxs != nil {
 			printLogs(ctx, stderr, img, mxs)
 		}
@@ -230,6 +239,11 @@ func runImage(ctx context.Context, m *containerMode, img string, db backend, qui
 		logs()
 		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", img, err)
 		return matrixRun{image: img, err: err, status: verifyUsage}
+	}
+	if ctx.Err() != nil {
+		// Interrupted: what the scenarios met after Ctrl-C says nothing
+		// about the image; no reports.
+		return matrixRun{image: img, err: ctx.Err(), status: verifyUsage}
 	}
 	reports = append(reports, output{format: "junit", path: filepath.Join(m.matrixDir, imageSlug(img)+".junit.xml")})
 	for _, o := range reports {
