@@ -125,7 +125,7 @@ func runContainerMatrix(ctx context.Context, m *containerMode, cfg verifyConfig,
 		status = max(status, run.status)
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "mxharness verify: interrupted; containers removed")
+		fmt.Fprintln(stderr, "mxharness verify: interrupted; removing the containers")
 		return verifyUsage
 	}
 	if err := writeMatrixFiles(stdout, m.matrixDir, cfg.ledger, runs); err != nil {

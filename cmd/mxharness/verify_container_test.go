@@ -120,7 +120,7 @@ func TestVerifyContainerInterrupted(t *testing.T) {
 	stderr := &cancelOn{marker: "running the suite against", cancel: cancel}
 	var stdout bytes.Buffer
 	code := run(ctx, containerArgs(t.TempDir()), &stdout, stderr)
-	if code != verifyUsage || !strings.Contains(stderr.String(), "interrupted; containers removed") {
+	if code != verifyUsage || !strings.Contains(stderr.String(), "interrupted; removing the containers") {
 		t.Fatalf("status %d, want %d and the interruption said\n%s", code, verifyUsage, stderr.String())
 	}
 	if stdout.Len() != 0 || strings.Contains(stderr.String(), " scenarios against ") {
