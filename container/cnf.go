@@ -143,10 +143,11 @@ func ParseAddresses(cnf []byte) (Addresses, error) {
 		return Addresses{}, err
 	}
 	global := sections["maxscale"]
-	a := Addresses{
-		API:       net.JoinHostPort(orDefault(global["admin_host"], loopback), orDefault(global["admin_port"], strconv.Itoa(RESTPort))),
-		Listeners: map[string]string{},
+	api, err := cnfAddress("maxscale", global["admin_host"], orDefault(global["admin_port"], strconv.Itoa(RESTPort)))
+	if err != nil {
+		return Addresses{}, err
 	}
+	a := Addresses{API: api, Listeners: map[string]string{}}
 	for name, kv := range sections {
 		if kv["type"] != "listener" {
 			continue
@@ -154,9 +155,24 @@ func ParseAddresses(cnf []byte) (Addresses, error) {
 		if kv["service"] == "" || kv["port"] == "" {
 			return Addresses{}, fmt.Errorf("maxscale.cnf: listener [%s] needs service and port", name)
 		}
-		a.Listeners[kv["service"]] = net.JoinHostPort(orDefault(kv["address"], loopback), kv["port"])
+		if a.Listeners[kv["service"]], err = cnfAddress(name, kv["address"], kv["port"]); err != nil {
+			return Addresses{}, err
+		}
 	}
 	return a, nil
+}
+
+// cnfAddress joins a section's host (127.0.0.1 when unset) and port,
+// which must be a port number.
+func cnfAddress(section, host, port string) (string, error) {
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return "", fmt.Errorf("maxscale.cnf: [%s] port %q is not a port number", section, port)
+	}
+	addr := net.JoinHostPort(orDefault(host, loopback), port)
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return "", fmt.Errorf("maxscale.cnf: [%s] address %q: %w", section, host, err)
+	}
+	return addr, nil
 }
 
 // parseINI reads MaxScale's configuration syntax: [section] headers,

@@ -3,9 +3,12 @@ package container
 import (
 	"bytes"
 	"flag"
+	"maps"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -103,6 +106,8 @@ func TestParseAddresses(t *testing.T) {
 		{name: "listener without port", cnf: "[L]\ntype=listener\nservice=S\n", wantErr: "listener [L] needs service and port"},
 		{name: "key outside a section", cnf: "admin_port=1\n", wantErr: "line 1: want key=value inside a [section]"},
 		{name: "line without =", cnf: "[maxscale]\nthreads\n", wantErr: "line 2"},
+		{name: "listener port not a number", cnf: "[L]\ntype=listener\nservice=S\nport=]\n", wantErr: `[L] port "]" is not a port number`},
+		{name: "admin port out of range", cnf: "[maxscale]\nadmin_port=65536\n", wantErr: `[maxscale] port "65536"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -121,4 +126,27 @@ func TestParseAddresses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ParseAddresses reads whatever file a container is given: it never
+// panics, and every address it returns is HOST:PORT.
+func FuzzParseAddresses(f *testing.F) {
+	cnf, err := DefaultMaxScaleConfig().Render()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(cnf)
+	f.Add([]byte("[maxscale]\nadmin_host=::1\n[L]\ntype=listener\nservice=S\nport=1\n"))
+	f.Add([]byte("[\n]\n=\n[a]]\nk==v\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := ParseAddresses(data)
+		if err != nil {
+			return
+		}
+		for _, addr := range append([]string{a.API}, slices.Collect(maps.Values(a.Listeners))...) {
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				t.Errorf("address %q is not HOST:PORT: %v", addr, err)
+			}
+		}
+	})
 }
