@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	"github.com/mxharness/mxharness/bench"
+	"github.com/mxharness/mxharness/simulator"
+	"github.com/mxharness/mxharness/simulator/config"
+)
+
+func init() {
+	commands["load"] = command{
+		summary: "open N real client sessions and poll the REST API; print rates, latencies, heap per session",
+		run:     load,
+	}
+}
+
+// loadFlags are the load command's settings.
+type loadFlags struct {
+	clients     int
+	parallel    int
+	duration    time.Duration
+	pollers     int
+	allEvery    int
+	inProcess   bool
+	clientsOnly bool
+	sqlAddr     string
+	heapProfile string
+}
+
+func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var f loadFlags
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&f.clients, "clients", 1000, "client `sessions` to open through the wire protocol (up to 10000 on a 2-core machine)")
+	fs.IntVar(&f.parallel, "parallel", 32, "connections opened at the same time")
+	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long to poll the REST API once every client is connected")
+	fs.IntVar(&f.pollers, "pollers", 4, "concurrent REST API pollers")
+	fs.IntVar(&f.allEvery, "all-every", 20, "every `N`th poll is GET /v1/sessions (the others GET one session); 0 for never")
+	fs.BoolVar(&f.inProcess, "in-process-clients", false, "open the clients in this process (the heap figure then includes the clients' side)")
+	fs.StringVar(&f.heapProfile, "heap-profile", "", "write a pprof heap profile to `file` once the clients are idle")
+	fs.BoolVar(&f.clientsOnly, "clients-only", false, "internal: open the clients to --sql, print their statistics, hold them until stdin closes")
+	fs.StringVar(&f.sqlAddr, "sql", "", "internal: the SQL listener for --clients-only")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: mxharness load [flags]")
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, "Starts the simulator on loopback, opens --clients real client sessions (handshake and")
+		fmt.Fprintln(stderr, "login, then idle) from a child process, measures the simulator's heap per idle session,")
+		fmt.Fprintln(stderr, "then polls the REST API for --duration and prints throughput and p50/p99 latency.")
+		fmt.Fprintln(stderr, "It raises its open-file limit to fit the clients. See docs/PERFORMANCE.md.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if f.clients < 1 || f.parallel < 1 || f.pollers < 1 || f.duration <= 0 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "mxharness load: --clients, --parallel, --pollers and --duration must be positive; no arguments")
+		return 2
+	}
+	user := config.Default().SQLUsers[0]
+	if f.clientsOnly {
+		return holdClients(ctx, f, user, stdout, stderr)
+	}
+	if err := runLoad(ctx, f, user, stdout); err != nil {
+		fmt.Fprintf(stderr, "mxharness load: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// holdClients is the child process: it opens the clients, reports how that
+// went as one JSON line and keeps them open until its stdin closes.
+func holdClients(ctx context.Context, f loadFlags, user config.SQLUser, stdout, stderr io.Writer) int {
+	if _, err := bench.RaiseFileLimit(uint64(f.clients + 1024)); err != nil {
+		fmt.Fprintf(stderr, "mxharness load: %v\n", err)
+		return 1
+	}
+	clients, stats := bench.OpenClients(ctx, f.sqlAddr, user.Name, user.Password, f.clients, f.parallel)
+	defer clients.Close()
+	if err := json.NewEncoder(stdout).Encode(stats); err != nil {
+		return 1
+	}
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	return 0
+}
+
+// runLoad starts the simulator, opens the clients, measures and prints.
+func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out io.Writer) error {
+	fdLimit, err := bench.RaiseFileLimit(uint64(2*f.clients + 1024))
+	if err != nil {
+		return err
+	}
+	cfg := config.Default()
+	cfg.API.Address = "127.0.0.1:0"
+	for i := range cfg.Services {
+		cfg.Services[i].Listener = "127.0.0.1:0"
+	}
+	run, err := simulator.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer run.Close()
+	sqlAddr := run.SQLAddrs[cfg.Services[0].Name]
+
+	before := bench.SampleHeap()
+	var stats bench.ConnectStats
+	if f.inProcess {
+		var clients *bench.Clients
+		clients, stats = bench.OpenClients(ctx, sqlAddr, user.Name, user.Password, f.clients, f.parallel)
+		defer clients.Close()
+	} else {
+		stop, s, err := clientProcess(ctx, f, sqlAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		stats = s
+	}
+	if stats.Opened == 0 {
+		return fmt.Errorf("no client connected: %s", stats.FirstError)
+	}
+	after := bench.SampleHeap()
+	if f.heapProfile != "" {
+		if err := writeHeapProfile(f.heapProfile); err != nil {
+			return err
+		}
+	}
+	heap, stack, goroutines := bench.PerSession(before, after, stats.Opened)
+
+	fmt.Fprintf(out, "machine: %d CPUs, %s %s/%s, GOMAXPROCS %d, open-file limit %d\n",
+		runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), fdLimit)
+	fmt.Fprintf(out, "clients: %d opened in %v (%.0f connections/s), %d failed%s\n",
+		stats.Opened, stats.Elapsed.Round(time.Millisecond), stats.Rate(), stats.Failed, firstError(stats))
+	where := "simulator only (clients in a child process)"
+	if f.inProcess {
+		where = "simulator and clients (same process)"
+	}
+	fmt.Fprintf(out, "heap per idle session: %.2f KiB (%s; heap %.1f -> %.1f MiB); stacks %.2f KiB and %.1f goroutines per session\n",
+		heap/1024, where, mib(before.HeapAlloc), mib(after.HeapAlloc), stack/1024, goroutines)
+
+	one, all, err := bench.Poll(ctx, run.APIURL, "admin", "mariadb", f.pollers, f.allEvery, f.duration)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "API, %d pollers for %v with %d sessions:\n", f.pollers, f.duration, stats.Opened)
+	for _, e := range []bench.EndpointStats{one, all} {
+		fmt.Fprintf(out, "  %-22s %6d requests %8.1f req/s  p50 %-10v p99 %-10v errors %d\n",
+			e.Name, e.Requests, e.PerSec, e.P50.Round(time.Microsecond), e.P99.Round(time.Microsecond), e.Errors)
+	}
+	if one.Errors+all.Errors+stats.Failed > 0 {
+		return fmt.Errorf("%d failed connections, %d failed API requests", stats.Failed, one.Errors+all.Errors)
+	}
+	return nil
+}
+
+// clientProcess runs this program's `load --clients-only` against sqlAddr
+// and waits for its statistics; stop closes its stdin and waits for it.
+func clientProcess(ctx context.Context, f loadFlags, sqlAddr string) (stop func(), stats bench.ConnectStats, err error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, stats, fmt.Errorf("find this program to start the clients: %w (try --in-process-clients)", err)
+	}
+	cmd := exec.CommandContext(ctx, self, "load", "--clients-only", "--sql", sqlAddr,
+		"--clients", strconv.Itoa(f.clients), "--parallel", strconv.Itoa(f.parallel))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, stats, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, stats, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, stats, fmt.Errorf("start the client process: %w", err)
+	}
+	stop = func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	}
+	line, err := bufio.NewReader(stdout).ReadBytes('\n')
+	if err == nil {
+		err = json.Unmarshal(line, &stats)
+	}
+	if err != nil {
+		stop()
+		return nil, stats, fmt.Errorf("read the client process's statistics: %w", err)
+	}
+	return stop, stats, nil
+}
+
+func writeHeapProfile(path string) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := pprof.WriteHeapProfile(file); err != nil {
+		file.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return file.Close()
+}
+
+func firstError(s bench.ConnectStats) string {
+	if s.FirstError == "" {
+		return ""
+	}
+	return " (first error: " + s.FirstError + ")"
+}
+
+func mib(b uint64) float64 { return float64(b) / (1 << 20) }

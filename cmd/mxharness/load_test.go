@@ -1,0 +1,38 @@
+package main
+
+import (
+	"bytes"
+	"regexp"
+	"testing"
+)
+
+// TestLoadCommand runs `mxharness load` small, clients in-process (a test
+// binary cannot start itself as the client process), and checks that every
+// figure of the report is there and that nothing failed.
+func TestLoadCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(t.Context(), []string{"load", "--in-process-clients", "--clients", "50", "--parallel", "8",
+		"--duration", "300ms", "--pollers", "2", "--all-every", "5"}, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("load exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	for _, want := range []string{
+		`(?m)^clients: 50 opened in \S+ \(\d+ connections/s\), 0 failed$`,
+		`(?m)^heap per idle session: -?[0-9.]+ KiB \(simulator and clients`,
+		`(?m)^  GET /v1/sessions/:id +[1-9]\d* requests +[0-9.]+ req/s +p50 \S+ +p99 \S+ +errors 0$`,
+		`(?m)^  GET /v1/sessions +\d+ requests`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out.String()) {
+			t.Errorf("report lacks %s:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestLoadCommandRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{{"--clients", "0"}, {"--duration", "-1s"}, {"extra"}} {
+		var out, errOut bytes.Buffer
+		if code := run(t.Context(), append([]string{"load"}, args...), &out, &errOut); code != 2 {
+			t.Errorf("load %v exited %d, want 2", args, code)
+		}
+	}
+}
