@@ -39,11 +39,25 @@ func Marshal(v any, pretty bool) []byte {
 	e := getEncoder(pretty, nil)
 	e.value(v, 0)
 	out := e.buf
-	if cap(out) <= maxPooledBuffer {
+	if len(out) <= maxPooledBuffer {
 		out = bytes.Clone(out) // the buffer stays with the encoder
+	} else {
+		e.buf = nil // a large result leaves with its buffer
 	}
 	e.release()
 	return out
+}
+
+// MarshalPooled is Marshal into a recycled buffer: data is valid until
+// release is called (exactly once), after which the buffer serves a later
+// call. A server
+// that writes data and then releases it allocates nothing per reply, where
+// Marshal allocates (and the kernel must fault in) a fresh buffer as large
+// as the reply: 32 MB for 10,000 sessions.
+func MarshalPooled(v any, pretty bool) (data []byte, release func()) {
+	e := getEncoder(pretty, nil)
+	e.value(v, 0)
+	return e.buf, e.release
 }
 
 // AppendMarshal is Marshal writing into an existing buffer, for callers that
@@ -78,20 +92,24 @@ func MarshalTo(w io.Writer, v any, pretty bool) error {
 // GET of one session. An encoder whose work panicked is not put back.
 var encoders = sync.Pool{New: func() any { return new(encoder) }}
 
-// maxPooledBuffer bounds the output buffer an encoder keeps: Marshal hands
-// a larger one to its caller, so the pool never pins a collection of tens
-// of megabytes.
+// maxPooledBuffer is the largest result Marshal copies out of the
+// encoder's buffer; a larger one is handed over with the buffer.
 const maxPooledBuffer = 256 << 10
+
+// maxRetainedBuffer bounds the buffer an encoder keeps for reuse. Reusing
+// even the buffers of large collections matters: fresh memory of that size
+// costs more to fault in than to fill.
+const maxRetainedBuffer = 64 << 20
 
 func getEncoder(pretty bool, w io.Writer) *encoder {
 	e := encoders.Get().(*encoder)
-	e.pretty, e.w, e.err = pretty, w, nil
+	e.pretty, e.w, e.err, e.written, e.worker = pretty, w, nil, 0, false
 	e.buf = e.buf[:0]
 	return e
 }
 
 func (e *encoder) release() {
-	if cap(e.buf) > maxPooledBuffer {
+	if cap(e.buf) > maxRetainedBuffer {
 		e.buf = nil
 	}
 	e.w, e.err = nil, nil
@@ -113,6 +131,11 @@ type encoder struct {
 	// (MarshalTo); err is its first error.
 	w   io.Writer
 	err error
+	// written counts the bytes already flushed to w.
+	written int
+	// worker marks an encoder that encodes part of a large array for
+	// another: it never splits arrays itself.
+	worker bool
 }
 
 // flushAt is the buffered size at which a streaming encoder writes out.
@@ -125,11 +148,20 @@ func (e *encoder) maybeFlush() {
 }
 
 func (e *encoder) flush() {
-	if e.err == nil {
-		_, e.err = e.w.Write(e.buf)
-	}
+	e.write(e.buf)
 	e.buf = e.buf[:0]
 }
+
+// write hands p to w, after which it counts as written.
+func (e *encoder) write(p []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(p)
+	}
+	e.written += len(p)
+}
+
+// pos is the number of bytes encoded so far, flushed or buffered.
+func (e *encoder) pos() int { return e.written + len(e.buf) }
 
 // spaces holds the indentation of 16 levels, written in one call.
 const spaces = "                                                                "
@@ -201,19 +233,9 @@ func (e *encoder) value(v any, depth int) {
 		}
 		e.closeObject(depth, len(x))
 	case []any:
-		start := len(e.buf)
-		for i, el := range x {
-			e.element(i, depth, start, len(x))
-			e.value(el, depth+1)
-		}
-		e.closeArray(depth, len(x))
+		encodeArray(e, x, depth)
 	case []map[string]any:
-		start := len(e.buf)
-		for i, el := range x {
-			e.element(i, depth, start, len(x))
-			e.value(el, depth+1)
-		}
-		e.closeArray(depth, len(x))
+		encodeArray(e, x, depth)
 	case []string:
 		start := len(e.buf)
 		for i, el := range x {

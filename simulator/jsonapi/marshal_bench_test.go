@@ -23,6 +23,15 @@ func BenchmarkMarshalTo10000Sessions(b *testing.B) {
 	})
 }
 
+func BenchmarkMarshalPooled10000Sessions(b *testing.B) {
+	benchEachLayout(b, func(doc any, pretty bool) int {
+		data, release := MarshalPooled(doc, pretty)
+		n := len(data)
+		release()
+		return n
+	})
+}
+
 // benchEachLayout runs encode (which returns the bytes it produced) on
 // 10,000 sessions, pretty and compact.
 func benchEachLayout(b *testing.B, encode func(doc any, pretty bool) int) {

@@ -3,6 +3,7 @@ package jsonapi
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"testing"
 )
 
@@ -71,5 +72,40 @@ func TestMarshalReservesForLongArrays(t *testing.T) {
 	out := Marshal(sessionFixture(t, 2000), true)
 	if slack := cap(out) - len(out); slack > len(out)/8 {
 		t.Errorf("Marshal of 2,000 sessions: %d bytes, capacity %d (more than 1/8 unused)", len(out), cap(out))
+	}
+}
+
+// TestParallelMatchesSequential: a collection large enough to be split
+// across goroutines encodes to the sequential encoder's bytes, in memory
+// and streamed, with even and uneven splits.
+func TestParallelMatchesSequential(t *testing.T) {
+	doc := sessionFixture(t, 3001)
+	for _, procs := range []int{2, 3, 8} {
+		prev := runtime.GOMAXPROCS(procs)
+		for _, pretty := range []bool{true, false} {
+			seq := getEncoder(pretty, nil)
+			seq.worker = true // never splits
+			seq.value(doc, 0)
+			want := bytes.Clone(seq.buf)
+			seq.release()
+			if got := Marshal(doc, pretty); !bytes.Equal(got, want) {
+				t.Errorf("GOMAXPROCS %d pretty=%v: Marshal differs from the sequential encoding", procs, pretty)
+			}
+			for range 2 { // the second call reuses the first one's buffer
+				data, release := MarshalPooled(doc, pretty)
+				if !bytes.Equal(data, want) {
+					t.Errorf("GOMAXPROCS %d pretty=%v: MarshalPooled differs from the sequential encoding", procs, pretty)
+				}
+				release()
+			}
+			var buf bytes.Buffer
+			if err := MarshalTo(&buf, doc, pretty); err != nil || !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("GOMAXPROCS %d pretty=%v: MarshalTo differs from the sequential encoding (err %v)", procs, pretty, err)
+			}
+			if !pretty && ETagOf(doc) != ETag(want) {
+				t.Errorf("GOMAXPROCS %d: ETagOf differs from the sequential encoding's", procs)
+			}
+		}
+		runtime.GOMAXPROCS(prev)
 	}
 }
