@@ -10,13 +10,28 @@ package bench
 
 import (
 	"fmt"
+	"io"
+	"log"
+	"log/slog"
 	"maps"
 	"slices"
 	"syscall"
 	"time"
 
+	gomysql "github.com/go-sql-driver/mysql"
+
 	"github.com/mxharness/mxharness/simulator/seed"
+	"github.com/mxharness/mxharness/simulator/wire"
 )
+
+// QuietClientLogs sends the log lines of vitess' protocol code and of the
+// MySQL driver to nowhere: clients the soak and the load deliberately cut
+// off make both print a line each ("unexpected EOF"). It changes
+// process-wide state, so only mains and TestMains call it.
+func QuietClientLogs() {
+	wire.RouteVitessLogs(slog.New(slog.DiscardHandler))
+	_ = gomysql.SetLogger(log.New(io.Discard, "", 0))
+}
 
 // Percentile returns the p-th percentile (0 < p <= 100) of ds by the
 // nearest-rank method; 0 for no samples. ds is sorted in place.

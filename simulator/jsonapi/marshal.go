@@ -96,10 +96,72 @@ var encoders = sync.Pool{New: func() any { return new(encoder) }}
 // encoder's buffer; a larger one is handed over with the buffer.
 const maxPooledBuffer = 256 << 10
 
-// maxRetainedBuffer bounds the buffer an encoder keeps for reuse. Reusing
-// even the buffers of large collections matters: fresh memory of that size
-// costs more to fault in than to fill.
-const maxRetainedBuffer = 64 << 20
+// grow makes room for need more bytes, in a kept large buffer when one is
+// big enough.
+func (e *encoder) grow(need int) {
+	if cap(e.buf)-len(e.buf) >= need {
+		return
+	}
+	if b := takeBuffer(len(e.buf) + need); b != nil {
+		e.buf = append(b, e.buf...)
+		return
+	}
+	e.buf = slices.Grow(e.buf, need)
+}
+
+// Large buffers (over maxPooledBuffer) are kept apart from the encoders'
+// sync.Pool, which every garbage collection empties — and a GET of 10,000
+// sessions runs the collector several times. Reusing them matters: on
+// this machine fresh memory of that size costs more to fault in than to
+// fill (a 32 MB reply took 4 times as long in a fresh buffer).
+var bigBuffers struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+const (
+	// maxBigBuffers is how many large buffers are kept: enough for a
+	// reply and the parallel encoders' ranges on a small machine.
+	maxBigBuffers = 4
+	// maxRetainedBuffer bounds the size of a kept buffer.
+	maxRetainedBuffer = 64 << 20
+)
+
+// takeBuffer returns an empty kept buffer with room for n bytes, or nil.
+func takeBuffer(n int) []byte {
+	bigBuffers.mu.Lock()
+	defer bigBuffers.mu.Unlock()
+	for i, b := range bigBuffers.free {
+		if cap(b) >= n {
+			bigBuffers.free = slices.Delete(bigBuffers.free, i, i+1)
+			return b[:0]
+		}
+	}
+	return nil
+}
+
+// keepBuffer keeps b for reuse when there is room; when the store is
+// full, b replaces a smaller buffer.
+func keepBuffer(b []byte) {
+	if cap(b) > maxRetainedBuffer {
+		return
+	}
+	bigBuffers.mu.Lock()
+	defer bigBuffers.mu.Unlock()
+	if len(bigBuffers.free) < maxBigBuffers {
+		bigBuffers.free = append(bigBuffers.free, b)
+		return
+	}
+	smallest := 0
+	for i, f := range bigBuffers.free {
+		if cap(f) < cap(bigBuffers.free[smallest]) {
+			smallest = i
+		}
+	}
+	if cap(b) > cap(bigBuffers.free[smallest]) {
+		bigBuffers.free[smallest] = b
+	}
+}
 
 func getEncoder(pretty bool, w io.Writer) *encoder {
 	e := encoders.Get().(*encoder)
@@ -109,7 +171,8 @@ func getEncoder(pretty bool, w io.Writer) *encoder {
 }
 
 func (e *encoder) release() {
-	if cap(e.buf) > maxRetainedBuffer {
+	if cap(e.buf) > maxPooledBuffer {
+		keepBuffer(e.buf)
 		e.buf = nil
 	}
 	e.w, e.err = nil, nil
@@ -422,7 +485,7 @@ func (e *encoder) reserve(i, start, n int) {
 	}
 	per := (len(e.buf) - start) / i
 	need := per*(n-i) + per*(n-i)/16 + reserveSlack
-	e.buf = slices.Grow(e.buf, need)
+	e.grow(need)
 }
 
 func (e *encoder) closeArray(depth, n int) {

@@ -2,7 +2,6 @@ package jsonapi
 
 import (
 	"runtime"
-	"slices"
 	"sync"
 )
 
@@ -70,7 +69,7 @@ func (e *encoder) encodeParallel(rest []any, from, n, start, depth int) {
 		// One growth for the whole array, extrapolated from what is
 		// written; the joins below then copy into reserved room.
 		per := max((len(e.buf)-start)/from, 1)
-		e.buf = slices.Grow(e.buf, per*len(rest)+per*len(rest)/16+reserveSlack)
+		e.grow(per*len(rest) + per*len(rest)/16 + reserveSlack)
 	}
 	helpers := make([]*encoder, k)
 	for lo := 0; lo < len(rest); lo += round {
