@@ -63,7 +63,7 @@ func TestSoak(t *testing.T) {
 	wg.Go(func() { s.chaos(ctx) })
 	wg.Wait()
 
-	t.Logf("%d clients for %v: %d connections, %d queries, %d API calls, %d deletes (%d clients saw their kill)",
+	t.Logf("%d clients for %v: %d connections, %d queries, %d API calls, %d deletes (seen by their clients: %d)",
 		clients, d, s.connects.Load(), s.queries.Load(), s.apiCalls.Load(), s.deletes.Load(), s.killedSeen.Load())
 	for _, e := range s.errorList() {
 		t.Error(e)
