@@ -127,17 +127,23 @@ const (
 	maxRetainedBuffer = 64 << 20
 )
 
-// takeBuffer returns an empty kept buffer with room for n bytes, or nil.
+// takeBuffer returns the smallest kept buffer with room for n bytes,
+// emptied, or nil.
 func takeBuffer(n int) []byte {
 	bigBuffers.mu.Lock()
 	defer bigBuffers.mu.Unlock()
+	best := -1
 	for i, b := range bigBuffers.free {
-		if cap(b) >= n {
-			bigBuffers.free = slices.Delete(bigBuffers.free, i, i+1)
-			return b[:0]
+		if cap(b) >= n && (best < 0 || cap(b) < cap(bigBuffers.free[best])) {
+			best = i
 		}
 	}
-	return nil
+	if best < 0 {
+		return nil
+	}
+	b := bigBuffers.free[best]
+	bigBuffers.free = slices.Delete(bigBuffers.free, best, best+1)
+	return b[:0]
 }
 
 // keepBuffer keeps b for reuse when there is room; when the store is

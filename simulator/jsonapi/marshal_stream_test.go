@@ -69,7 +69,13 @@ func TestETagOfMatchesETagOfMarshal(t *testing.T) {
 // TestMarshalReservesForLongArrays: the extrapolating reserve leaves at
 // most a small overshoot for a uniform collection (no doubling).
 func TestMarshalReservesForLongArrays(t *testing.T) {
-	out := Marshal(sessionFixture(t, 2000), true)
+	doc := sessionFixture(t, 2000)
+	// Start without kept buffers: another test's larger one would be
+	// handed out here (by design) and hide the reserve.
+	bigBuffers.mu.Lock()
+	bigBuffers.free = nil
+	bigBuffers.mu.Unlock()
+	out := Marshal(doc, true)
 	if slack := cap(out) - len(out); slack > len(out)/8 {
 		t.Errorf("Marshal of 2,000 sessions: %d bytes, capacity %d (more than 1/8 unused)", len(out), cap(out))
 	}
@@ -107,5 +113,36 @@ func TestParallelMatchesSequential(t *testing.T) {
 			}
 		}
 		runtime.GOMAXPROCS(prev)
+	}
+}
+
+// TestKeptBuffers: at most maxBigBuffers are kept, a larger buffer
+// replaces the smallest, and takeBuffer hands out the smallest that fits.
+func TestKeptBuffers(t *testing.T) {
+	bigBuffers.mu.Lock()
+	saved := bigBuffers.free
+	bigBuffers.free = nil
+	bigBuffers.mu.Unlock()
+	defer func() {
+		bigBuffers.mu.Lock()
+		bigBuffers.free = saved
+		bigBuffers.mu.Unlock()
+	}()
+	const mb = 1 << 20
+	for _, size := range []int{1, 2, 3, 4, 8} {
+		keepBuffer(make([]byte, 0, size*mb))
+	}
+	keepBuffer(make([]byte, 0, maxRetainedBuffer+1)) // too large to keep
+	if got := len(bigBuffers.free); got != maxBigBuffers {
+		t.Fatalf("%d buffers kept, want %d", got, maxBigBuffers)
+	}
+	if b := takeBuffer(3*mb + 1); cap(b) != 4*mb || len(b) != 0 {
+		t.Errorf("takeBuffer(3 MB + 1) = len %d cap %d, want the empty 4 MB buffer", len(b), cap(b))
+	}
+	if b := takeBuffer(9 * mb); b != nil {
+		t.Errorf("takeBuffer(9 MB) = cap %d, want nil", cap(b))
+	}
+	if b := takeBuffer(1); cap(b) != 2*mb {
+		t.Errorf("takeBuffer(1) = cap %d, want the smallest kept (2 MB; 1 MB was replaced by 8 MB)", cap(b))
 	}
 }
