@@ -27,7 +27,7 @@ import (
 // QuietClientLogs sends the log lines of vitess' protocol code and of the
 // MySQL driver to nowhere: clients the soak and the load deliberately cut
 // off make both print a line each ("unexpected EOF"). It changes
-// process-wide state, so only mains and TestMains call it.
+// process-wide state, so only mains, TestMains and the load command call it.
 func QuietClientLogs() {
 	wire.RouteVitessLogs(slog.New(slog.DiscardHandler))
 	_ = gomysql.SetLogger(log.New(io.Discard, "", 0))

@@ -74,6 +74,7 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	user := config.Default().SQLUsers[0]
+	bench.QuietClientLogs()
 	if f.clientsOnly {
 		return holdClients(ctx, f, user, stdout, stderr)
 	}
