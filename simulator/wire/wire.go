@@ -92,7 +92,7 @@ func (m startingMethod) HandleAuthPluginData(c *mysql.Conn, user string, serverD
 func (l *Listener) Serve(ctx context.Context, ln net.Listener, service string) error {
 	tl := &trackingListener{Listener: ln, conns: map[*countingConn]struct{}{}, clock: l.clock}
 	h := &handler{l: l, service: service}
-	vl, err := mysql.NewFromListener(tl, l.auth, h, 0, 0, false, false, 0, 0, false)
+	vl, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{Listener: tl, AuthServer: l.auth, Handler: h})
 	if err != nil {
 		return fmt.Errorf("sql listener %s: %w", service, err)
 	}
