@@ -34,9 +34,12 @@ func (s *Server) withControl(rest http.Handler) (http.Handler, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle(controlPrefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.preflight(w, r) || s.serveContract(w, r) {
+			return
+		}
 		// The REST API's accounts and rules: read-only users may only read.
 		if d := s.auth.Authorize(r); !d.Allowed {
-			s.writeStatic(w, d.Reply)
+			s.writeStatic(w, r, d.Reply)
 			return
 		}
 		ctl.ServeHTTP(w, r)

@@ -55,10 +55,13 @@ type operation struct {
 
 // serveHTTP runs MaxScale's request pipeline (catalogue §5.1).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.preflight(w, r) || s.serveContract(w, r) {
+		return
+	}
 	// Authentication and authorisation on the original method.
 	d := s.auth.Authorize(r)
 	if !d.Allowed {
-		s.writeStatic(w, d.Reply)
+		s.writeStatic(w, r, d.Reply)
 		return
 	}
 	// The body is parsed for every verb: invalid JSON is a static 400.
@@ -69,7 +72,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r), identity: d.Identity}
 	if len(raw) > 0 {
 		if msg, ok := janssonCheck(raw); !ok {
-			s.writeStatic(w, auth.Reply{Status: http.StatusBadRequest,
+			s.writeStatic(w, r, auth.Reply{Status: http.StatusBadRequest,
 				Header: http.Header{"Date": {jsonapi.HTTPDate(s.clock.Now())}},
 				Body:   []byte(`{"errors": [ { "detail": "Invalid JSON in request: ` + msg + `" } ] }`)})
 			return
@@ -84,6 +87,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(raw) > 0 && modifies(method) && !s.profile.observed(devContentTypeNotChecked) && !isJSONContentType(r.Header.Get("Content-Type")) {
 		s.send(w, r, method, errorReply(http.StatusUnsupportedMediaType, "Content-Type must be application/json"))
 		return
+	}
+	if s.strict {
+		if rep := s.strictCheck(r, method, raw); rep != nil {
+			s.send(w, r, method, *rep)
+			return
+		}
 	}
 	if method == http.MethodGet && isHealthCheck(r.URL.Path) {
 		s.send(w, r, method, reply{status: http.StatusOK})
@@ -437,6 +446,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	for k, v := range rep.header {
 		h[k] = v
 	}
+	s.corsHeaders(h, r)
 	now := s.clock.Now()
 	if s.profile.observed(devTwoDigitYear) {
 		h.Set("Date", jsonapi.DateHeader(now))
@@ -470,7 +480,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 // writeStatic sends one of MaxScale's fixed-text replies (no security
 // headers, a four-digit-year Date); MaxScale sends them without a
 // Content-Type, the documented profile with one.
-func (s *Server) writeStatic(w http.ResponseWriter, rep auth.Reply) {
+func (s *Server) writeStatic(w http.ResponseWriter, r *http.Request, rep auth.Reply) {
+	s.corsHeaders(w.Header(), r)
 	if !s.profile.observed(devStaticNoContentType) {
 		w.Header().Set("Content-Type", "application/json")
 	}

@@ -50,6 +50,9 @@ type Server struct {
 	lastMod   *jsonapi.LastModified
 	pending   jsonapi.ErrorBuffer
 	startedAt time.Time // MaxScale's started_at, for /v1/maxscale
+	cors      string    // WithCORS origin; "" when off
+	strict    bool      // WithStrictRequests
+	controlOn bool      // WithControlAPI
 }
 
 // Option configures a Server.
@@ -61,6 +64,8 @@ type options struct {
 	profile  string
 	resolver Resolver
 	control  bool
+	cors     string
+	strict   bool
 }
 
 // WithLogger sets the logger (default: discard).
@@ -123,6 +128,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 			auth.WithDeviations(prof.observed)),
 		lastMod:   jsonapi.NewLastModified(o.clock.Now()),
 		startedAt: o.clock.Now(),
+		cors:      o.cors, strict: o.strict, controlOn: o.control,
 	}
 	s.ops = s.operations()
 	if s.templates, err = templates(); err != nil {

@@ -52,6 +52,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	profile := fs.String("profile", simulator.ProfileMaxScale, "behaviour `profile`: maxscale-24.02 (what MaxScale 24.02.4 does) or documented")
 	seedName := fs.String("seed", "", "create the synthetic sessions of a seed data `set` at start ("+strings.Join(seed.Names(), ", ")+")")
 	noControl := fs.Bool("no-control", false, "do not serve the control API on /sim/v1/ (docs/CONTROL.md)")
+	corsOrigin := fs.String("cors-origin", "", "answer browsers from `ORIGIN` (\"*\" for any) as MaxScale with CORS enabled (docs/FRONTEND.md); default off")
+	strict := fs.Bool("strict-requests", false, "reject requests that depart from the contract with a 400 naming the rule (docs/FRONTEND.md)")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
 	fs.Usage = func() {
@@ -91,6 +93,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts := []simulator.Option{simulator.WithLogger(logger), simulator.WithProfile(*profile)}
 	if !*noControl {
 		opts = append(opts, simulator.WithControlAPI())
+	}
+	if *corsOrigin != "" {
+		opts = append(opts, simulator.WithCORS(*corsOrigin))
+	}
+	if *strict {
+		opts = append(opts, simulator.WithStrictRequests())
 	}
 	run, err := simulator.Start(ctx, cfg, opts...)
 	if err != nil {
