@@ -85,7 +85,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(raw) > 0 && modifies(method) && !s.profile.observed(devContentTypeNotChecked) && !isJSONContentType(r.Header.Get("Content-Type")) {
-		s.send(w, r, method, errorReply(http.StatusUnsupportedMediaType, "Content-Type must be application/json"))
+		s.send(w, r, method, reply{status: http.StatusUnsupportedMediaType,
+			doc: s.errorDocument([]string{"Content-Type must be application/json"}, false)})
 		return
 	}
 	if s.strict {
