@@ -74,6 +74,9 @@ func TestRoutingAndErrorsAsMaxScale(t *testing.T) {
 		{"zero", "GET", "/v1/sessions/0", "", 404, errorBody("0 is not a session")},
 		{"negative", "GET", "/v1/sessions/-1", "", 404, errorBody("-1 is not a session")},
 		{"restart on GET", "GET", "/v1/sessions/restart", "", 404, errorBody("restart is not a session")},
+		// Unrouted by the contract (spec TestRouter): MaxScale's answer.
+		{"restart on PATCH", "PATCH", "/v1/sessions/restart", `{}`, 404, errorBody("restart is not a session")},
+		{"restart on DELETE", "DELETE", "/v1/sessions/restart", "", 404, errorBody("restart is not a session")},
 		{"unknown numeric", "GET", "/v1/sessions/999999", "", 404, ""},
 		{"unknown numeric DELETE", "DELETE", "/v1/sessions/999999?ttl=5", "", 404, ""},
 		{"unknown numeric restart", "POST", "/v1/sessions/999999/restart", "", 404, ""},
