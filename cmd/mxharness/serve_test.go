@@ -37,7 +37,8 @@ func TestServeStartsSeedsAndStops(t *testing.T) {
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run(ctx, []string{"serve", "--api-addr", "127.0.0.1:0", "--listen", "RW-Split-Router=127.0.0.1:0",
-			"--listen", "Read-Connection-Router=127.0.0.1:0", "--seed", "demo", "--log-level", "warn"}, &stdout, &stderr)
+			"--listen", "Read-Connection-Router=127.0.0.1:0", "--seed", "demo", "--log-level", "warn",
+			"--cors-origin", "*", "--strict-requests"}, &stdout, &stderr)
 	}()
 	apiLine := regexp.MustCompile(`REST API  (http://127\.0\.0\.1:\d+)/v1/`)
 	var api string
@@ -58,9 +59,13 @@ func TestServeStartsSeedsAndStops(t *testing.T) {
 	for _, path := range []string{"/v1/sessions", "/sim/v1/clock"} {
 		req, _ := http.NewRequestWithContext(t.Context(), "GET", api+path, nil)
 		req.SetBasicAuth("admin", "mariadb")
+		req.Header.Set("Origin", "http://localhost:3000")
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got := res.Header.Get("Access-Control-Allow-Origin"); path == "/v1/sessions" && got != "*" {
+			t.Errorf("GET %s with Origin: Access-Control-Allow-Origin = %q, want * (--cors-origin)", path, got)
 		}
 		var doc struct{ Data json.RawMessage }
 		err = json.NewDecoder(res.Body).Decode(&doc)
@@ -71,6 +76,13 @@ func TestServeStartsSeedsAndStops(t *testing.T) {
 		if path == "/v1/sessions" && strings.Count(string(doc.Data), `"type":"sessions"`)+strings.Count(string(doc.Data), `"type": "sessions"`) == 0 {
 			t.Errorf("no seeded sessions: %s", doc.Data)
 		}
+	}
+	strictReq, _ := http.NewRequestWithContext(t.Context(), "GET", api+"/v1/sessions?page%5Bsize%5D=x", nil)
+	strictReq.SetBasicAuth("admin", "mariadb")
+	if res, err := http.DefaultClient.Do(strictReq); err != nil || res.StatusCode != http.StatusBadRequest {
+		t.Errorf("--strict-requests: GET page[size]=x: %v %v, want 400", res, err)
+	} else {
+		res.Body.Close()
 	}
 	cancel()
 	select {
