@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -63,11 +62,8 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, ok := parseFlags(fs, args); !ok {
+		return status
 	}
 	if f.clients < 1 || f.parallel < 1 || f.pollers < 1 || f.duration <= 0 || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "mxharness load: --clients, --parallel, --pollers and --duration must be positive; no arguments")

@@ -7,6 +7,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -64,4 +66,17 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'mxharness <command> -h' for the flags of a command.")
+}
+
+// parseFlags parses a subcommand's flags. When ok is false the subcommand
+// returns status at once: 0 after -h (the usage was printed), 2 for a bad
+// flag (the flag package already said what was wrong).
+func parseFlags(fs *flag.FlagSet, args []string) (status int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		return 2, false
+	}
+	return 0, true
 }
