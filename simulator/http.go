@@ -460,7 +460,12 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	h.Set("Cache-Control", "no-cache")
 	var body []byte
 	if rep.doc != nil && rep.status != http.StatusNoContent {
-		body = jsonapi.Marshal(rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery)))
+		// The pooled buffer goes back once the body is written below (Write
+		// copies or sends it before returning): a 10,000-session list no
+		// longer grows a fresh 30 MB buffer on every GET.
+		var release func()
+		body, release = jsonapi.MarshalPooled(rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery)))
+		defer release()
 		h.Set("Content-Type", "application/json")
 	} else {
 		h["Content-Type"] = nil // no sniffing: MaxScale sends none without a body
