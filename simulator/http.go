@@ -182,6 +182,9 @@ func (s *Server) routedMethods(r *http.Request, withPatch bool) []string {
 // documentedReadHeaders are the headers the documentation promises on
 // every GET: Allow, and Accept-Patch where PATCH is allowed.
 func (s *Server) documentedReadHeaders(r *http.Request, h http.Header) {
+	if s.profile.observed(devOptionsAccept) && s.profile.observed(devNoAcceptPatch) {
+		return // MaxScale sends neither header: skip the route lookups on every GET
+	}
 	methods := s.routedMethods(r, true)
 	if !s.profile.observed(devOptionsAccept) && len(methods) > 0 {
 		h.Set("Allow", strings.Join(methods, ", "))
