@@ -1,37 +1,15 @@
 package container
 
 import (
-	"bytes"
-	"flag"
 	"maps"
 	"net"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mxharness/mxharness/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./container -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test ./container -update rewrites it):\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 func TestRenderGolden(t *testing.T) {
 	tests := []struct {
@@ -52,7 +30,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.name, got)
+			golden.Check(t, tt.name, got)
 		})
 	}
 }
@@ -66,7 +44,7 @@ func TestRenderBadBackend(t *testing.T) {
 }
 
 func TestInitSQLGolden(t *testing.T) {
-	golden(t, "init.sql", InitSQL())
+	golden.Check(t, "init.sql", InitSQL())
 }
 
 // The simulator image reads the file RunMaxScale writes: what Render says

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mxharness/mxharness/internal/golden"
 	"github.com/mxharness/mxharness/steps"
 )
 
@@ -15,7 +16,7 @@ func TestHTML(t *testing.T) {
 	if err := page.Execute(&buf, newHTMLPage(r, time.Date(2026, 11, 26, 21, 5, 0, 0, time.UTC), sampleCatalog())); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "sample.html", buf.Bytes())
+	golden.Check(t, "sample.html", buf.Bytes())
 	html := buf.String()
 
 	for _, s := range r.Scenarios {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jstemmer/go-junit-report/v2/junit"
 
+	"github.com/mxharness/mxharness/internal/golden"
 	"github.com/mxharness/mxharness/steps"
 )
 
@@ -16,7 +17,7 @@ func TestJUnit(t *testing.T) {
 	if err := writeJUnit(&buf, sampleResult(), sampleCatalog()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "sample.junit.xml", buf.Bytes())
+	golden.Check(t, "sample.junit.xml", buf.Bytes())
 
 	var got junit.Testsuites
 	if err := xml.Unmarshal(buf.Bytes(), &got); err != nil {

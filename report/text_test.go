@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mxharness/mxharness/internal/golden"
 	"github.com/mxharness/mxharness/steps"
 )
 
@@ -13,7 +14,7 @@ func TestSummary(t *testing.T) {
 	if err := writeSummary(&buf, sampleResult(), sampleCatalog()); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "sample.summary.txt", buf.Bytes())
+	golden.Check(t, "sample.summary.txt", buf.Bytes())
 	got := buf.String()
 	for _, want := range []string{
 		"6 scenarios against maxscale-24.02 (embedded simulator) in 3.412s, ledger maxscale-24.02",

@@ -3,16 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/mxharness/mxharness/internal/golden"
 	"github.com/mxharness/mxharness/steps"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func scenario(uri string, line int, name string, v steps.Verdict, devs ...string) steps.ScenarioResult {
 	return steps.ScenarioResult{Feature: "Sessions", Name: name, URI: uri, Line: line, Verdict: v, Deviations: devs}
@@ -37,19 +33,7 @@ func TestMatrixGolden(t *testing.T) {
 	}
 	var b bytes.Buffer
 	writeMatrix(&b, "maxscale-24.02", runs)
-	path := filepath.Join("testdata", "matrix.md")
-	if *updateGolden {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./cmd/mxharness -run Matrix -update creates it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("matrix differs from %s (-update rewrites it):\n%s", path, b.Bytes())
-	}
+	golden.Check(t, "matrix.md", b.Bytes())
 }
 
 func TestImageSlug(t *testing.T) {
