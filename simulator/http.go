@@ -224,11 +224,11 @@ func withoutVolatile(doc any) any {
 		return doc
 	}
 	strip := func(res any) any {
-		m, ok := res.(map[string]any)
+		m, ok := jsonapi.AsObject(res)
 		if !ok || m["type"] != "sessions" {
 			return res
 		}
-		attrs, _ := m["attributes"].(map[string]any)
+		attrs, _ := jsonapi.AsObject(m["attributes"])
 		c, a := maps.Clone(m), maps.Clone(attrs)
 		for _, k := range volatileAttributes {
 			delete(a, k)
@@ -367,7 +367,9 @@ func (s *Server) shape(r *http.Request, q *request, doc any) (any, []string, err
 	if !s.profile.observed(devPageSizeJunk) {
 		query = jsonapi.ParseQuery(strictPageSize(r.URL.RawQuery))
 	}
-	numericIDs := !s.profile.observed(devIDString)
+	// Only a filter compares ids; mapping them for any other request would
+	// copy every row for nothing.
+	numericIDs := !s.profile.observed(devIDString) && slices.ContainsFunc(query.Keys(), isFilterKey)
 	if numericIDs {
 		doc = mapSessionIDs(doc, func(id string) any {
 			n, err := strconv.ParseInt(id, 10, 64)
@@ -385,6 +387,12 @@ func (s *Server) shape(r *http.Request, q *request, doc any) (any, []string, err
 	return shaped, logged, err
 }
 
+// isFilterKey matches the query keys Shape reads as filters: filter and
+// filter[<path>].
+func isFilterKey(key string) bool {
+	return key == "filter" || strings.HasPrefix(key, "filter[")
+}
+
 // mapSessionIDs returns doc with the id of every session row of a
 // collection converted by conv; doc is not modified.
 func mapSessionIDs[T any](doc any, conv func(T) any) any {
@@ -399,7 +407,7 @@ func mapSessionIDs[T any](doc any, conv func(T) any) any {
 	out := make([]any, len(rows))
 	for i, row := range rows {
 		out[i] = row
-		if m, ok := row.(map[string]any); ok && m["type"] == "sessions" {
+		if m, ok := jsonapi.AsObject(row); ok && m["type"] == "sessions" {
 			if id, ok := m["id"].(T); ok {
 				c := maps.Clone(m)
 				c["id"] = conv(id)

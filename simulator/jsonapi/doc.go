@@ -13,12 +13,16 @@
 // MaxScale prints reals with 17 significant digits (0.69999999999999996,
 // 10.0) and compares them type-strictly in filters (1 != 1.0).
 //
+// A *Frozen (Freeze) is a part of a tree that does not change: it is
+// encoded once per format and depth and read through everywhere else.
+//
 // # API
 //
 //	Marshal(v, pretty) []byte          sorted keys, 4-space indent or compact, jansson reals/escapes
 //	AppendMarshal(buf, v, pretty)      Marshal into a reused buffer
 //	MarshalTo(w, v, pretty) error      Marshal streamed to w in ~32 KiB chunks
 //	MarshalPooled(v, pretty) (data, release)   Marshal into a recycled buffer (for replies)
+//	Freeze(build) *Frozen              an unchanging part; its encodings are kept
 //	Decode(data) (any, error)          JSON → tree (int64 unless the number has . e E)
 //	ParseQuery(raw) Query              lower-cased keys, first duplicate wins, "" for no '='
 //	Query.Get(key) (string, bool), Query.Keys() []string

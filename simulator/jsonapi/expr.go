@@ -190,8 +190,8 @@ func jsonEqual(a, b any) bool {
 		y, ok := b.(float64)
 		return ok && x == y
 	}
-	if x, ok := asObject(a); ok {
-		y, ok := asObject(b)
+	if x, ok := AsObject(a); ok {
+		y, ok := AsObject(b)
 		if !ok || len(x) != len(y) {
 			return false
 		}

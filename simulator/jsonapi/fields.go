@@ -57,7 +57,7 @@ func (f fieldsParam) apply(doc map[string]any) map[string]any {
 // `relationships`, only what the paths select; a member that ends up empty
 // is removed. Resources of another type are returned unchanged.
 func (f fieldsParam) resource(v any) any {
-	res, ok := asObject(v)
+	res, ok := AsObject(v)
 	if !ok {
 		return v
 	}
@@ -71,7 +71,7 @@ func (f fieldsParam) resource(v any) any {
 			continue
 		}
 		// A member that is not an object selects nothing and goes.
-		obj, _ := asObject(orig)
+		obj, _ := AsObject(orig)
 		if selected := f.selectPaths(obj); len(selected) == 0 {
 			delete(out, member)
 		} else {
@@ -119,7 +119,7 @@ func ensureObject(m map[string]any) map[string]any {
 func selectInto(dest, obj map[string]any, path []string) {
 	key := path[0]
 	child := obj[key]
-	childObj, childIsObj := asObject(child)
+	childObj, childIsObj := AsObject(child)
 	if len(path) == 1 || !childIsObj {
 		mergeMember(dest, key, child) // the projection keeps child whole
 		return
@@ -127,7 +127,7 @@ func selectInto(dest, obj map[string]any, path []string) {
 	// The projection of child is an object: merge it into a copy of an
 	// existing object (which may belong to the input), or a new one. A
 	// missing next key leaves that object as it is (an empty projection).
-	target, ok := asObject(dest[key])
+	target, ok := AsObject(dest[key])
 	if ok {
 		target = copyObject(target, 0)
 	} else {
@@ -151,8 +151,8 @@ func mergeInto(dest, src map[string]any) {
 
 // mergeMember merges sv into dest[k] as mergeInto does for one member.
 func mergeMember(dest map[string]any, k string, sv any) {
-	dobj, dIsObj := asObject(dest[k])
-	sobj, sIsObj := asObject(sv)
+	dobj, dIsObj := AsObject(dest[k])
+	sobj, sIsObj := AsObject(sv)
 	if !dIsObj || !sIsObj {
 		dest[k] = sv
 		return

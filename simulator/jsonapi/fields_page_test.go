@@ -170,8 +170,8 @@ func FuzzShapeQuery(f *testing.F) {
 // subset reports whether every member of a (recursively, for objects) is
 // in b with an equal value; non-objects must be equal.
 func subset(a, b any) bool {
-	ao, aIsObj := asObject(a)
-	bo, bIsObj := asObject(b)
+	ao, aIsObj := AsObject(a)
+	bo, bIsObj := AsObject(b)
 	if !aIsObj || !bIsObj {
 		return jsonEqual(a, b)
 	}

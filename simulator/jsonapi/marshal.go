@@ -280,24 +280,20 @@ func (e *encoder) value(v any, depth int) {
 	case float32:
 		e.buf = AppendReal(e.buf, float64(x))
 	case map[string]any:
-		members := e.sortedMembers(depth, x)
-		if len(members) > 0 {
-			e.buf = append(e.buf, '{')
-		}
-		for i, m := range members {
-			e.key(i, m.key, depth)
+		for i, m := range e.sortedMembers(depth, x) {
+			e.openMember(i, m.key, depth)
 			e.value(m.value, depth+1)
 		}
 		e.closeObject(depth, len(x))
 	case map[string]string:
-		for i, k := range e.openObject(sortedKeys(e, depth, x)) {
-			e.key(i, k, depth)
+		for i, k := range sortedKeys(e, depth, x) {
+			e.openMember(i, k, depth)
 			e.str(x[k])
 		}
 		e.closeObject(depth, len(x))
 	case map[string]int64:
-		for i, k := range e.openObject(sortedKeys(e, depth, x)) {
-			e.key(i, k, depth)
+		for i, k := range sortedKeys(e, depth, x) {
+			e.openMember(i, k, depth)
 			e.int(x[k])
 		}
 		e.closeObject(depth, len(x))
@@ -314,6 +310,10 @@ func (e *encoder) value(v any, depth int) {
 		e.closeArray(depth, len(x))
 	case json.Number:
 		e.number(x)
+	case *Frozen:
+		e.overlay(x, nil, depth)
+	case *Overlay:
+		e.overlay(x.base, x.fresh, depth)
 	default:
 		e.value(viaEncodingJSON(x), depth)
 	}
@@ -423,20 +423,26 @@ func (e *encoder) sortedMembers(depth int, m map[string]any) []member {
 	return ms
 }
 
-// openObject writes '{' for a non-empty object and returns its keys.
-func (e *encoder) openObject(keys []string) []string {
-	if len(keys) > 0 {
-		e.buf = append(e.buf, '{')
-	}
-	return keys
+// openMember writes what comes before member i's value: '{' or the
+// separator, then the member's key.
+func (e *encoder) openMember(i int, k string, depth int) {
+	e.separate(i)
+	e.memberKey(k, depth)
 }
 
-// key writes the separator, indentation and `"k": ` before member i.
-func (e *encoder) key(i int, k string, depth int) {
-	if i > 0 {
-		e.buf = append(e.buf, ',')
-		e.maybeFlush()
+// separate writes '{' before member 0 of an object and ',' before the
+// others.
+func (e *encoder) separate(i int) {
+	if i == 0 {
+		e.buf = append(e.buf, '{')
+		return
 	}
+	e.buf = append(e.buf, ',')
+	e.maybeFlush()
+}
+
+// memberKey writes the indentation and `"k": ` of a member.
+func (e *encoder) memberKey(k string, depth int) {
 	e.newline(depth + 1)
 	e.str(k)
 	if e.pretty {

@@ -37,7 +37,7 @@ func paginate(doc map[string]any, size, number int64) map[string]any {
 		}
 		out["data"] = page
 	}
-	if links, ok := asObject(doc["links"]); ok && !hasPagingLinks(links) {
+	if links, ok := AsObject(doc["links"]); ok && !hasPagingLinks(links) {
 		if self, ok := links["self"].(string); ok {
 			base := self + "?page%5Bsize%5D=" + strconv.FormatInt(size, 10) + "&page%5Bnumber%5D="
 			link := func(n int64) string { return base + strconv.FormatInt(n, 10) }
@@ -56,7 +56,7 @@ func paginate(doc map[string]any, size, number int64) map[string]any {
 	meta, present := doc["meta"]
 	if !present {
 		out["meta"] = map[string]any{"total": total}
-	} else if m, ok := asObject(meta); ok {
+	} else if m, ok := AsObject(meta); ok {
 		out["meta"] = withMember(m, "total", total)
 	}
 	return out

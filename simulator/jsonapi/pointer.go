@@ -31,7 +31,7 @@ func jsonPointer(v any, ptr string) (any, bool) {
 			v = arr[idx]
 			continue
 		}
-		obj, ok := asObject(v)
+		obj, ok := AsObject(v)
 		if !ok {
 			return nil, false
 		}
@@ -131,7 +131,7 @@ func walkPath(v any, path string, visit func(any) bool) bool {
 	if key == "*" {
 		return walkChildren(v, rest, visit)
 	}
-	if obj, ok := asObject(v); ok {
+	if obj, ok := AsObject(v); ok {
 		if child, ok := obj[key]; ok {
 			return walkPath(child, rest, visit)
 		}
@@ -146,7 +146,7 @@ func walkPath(v any, path string, visit func(any) bool) bool {
 // stripping carries over to the following items.
 func walkBracket(v any, key, rest string, visit func(any) bool) bool {
 	arr, isArr := asArray(v)
-	obj, isObj := asObject(v)
+	obj, isObj := AsObject(v)
 	for item := range strings.SplitSeq(key, ",") {
 		if item == "" {
 			continue
@@ -172,7 +172,7 @@ func walkChildren(v any, rest string, visit func(any) bool) bool {
 				return true
 			}
 		}
-	} else if obj, ok := asObject(v); ok {
+	} else if obj, ok := AsObject(v); ok {
 		for _, el := range obj {
 			if walkPath(el, rest, visit) {
 				return true

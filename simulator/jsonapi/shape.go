@@ -79,7 +79,7 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 	fail := func(status int, detail ...string) (any, []string, error) {
 		return nil, nil, &Error{Status: status, Details: append(logged, detail...)}
 	}
-	root, _ := doc.(map[string]any)
+	root, _ := AsObject(doc)
 
 	if value, ok := q.Get("filter"); ok && value != "" {
 		ptr, expr, found := strings.Cut(value, "=")

@@ -41,9 +41,10 @@ func uintScalar(u uint64) any {
 	return u
 }
 
-// asObject returns v as map[string]any, converting the other map types
-// Marshal knows (a copy for those, the map itself for map[string]any).
-func asObject(v any) (map[string]any, bool) {
+// AsObject returns v as map[string]any: a map[string]any itself, a copy
+// of the other map types Marshal knows, and the object a Frozen or an
+// Overlay stands for, built afresh. Callers only read it.
+func AsObject(v any) (map[string]any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		return x, true
@@ -51,6 +52,10 @@ func asObject(v any) (map[string]any, bool) {
 		return convertMap(x), true
 	case map[string]int64:
 		return convertMap(x), true
+	case *Frozen:
+		return x.Value(), true
+	case *Overlay:
+		return x.Value(), true
 	}
 	return nil, false
 }

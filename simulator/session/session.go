@@ -3,6 +3,7 @@ package session
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -89,6 +90,8 @@ type Session struct {
 	queries      []Query // oldest first, at most retain
 	log          []string
 	current      int // index in queries of the running query, -1 if none
+
+	memo atomic.Value // Snapshot.Memo
 }
 
 type ioBucket struct {

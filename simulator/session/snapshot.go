@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,37 @@ type Snapshot struct {
 	Queries    []Query
 	Log        []string
 	Memory     Memory
+	// Memo is the session's slot for what a renderer derives from its
+	// snapshots: it lives exactly as long as the session, so nothing has
+	// to forget a closed session. Nil in a snapshot made by hand.
+	Memo *atomic.Value
+}
+
+// SameState reports whether s and o show the same state of a session: they
+// are equal in every field but those the clock moves on its own
+// (SecondsAlive, Idle, IOActivity) and Memo. What is rendered from the
+// other fields can be kept while SameState holds.
+func (s *Snapshot) SameState(o *Snapshot) bool {
+	return s.ID == o.ID && s.Service == o.Service && s.State == o.State && s.User == o.User &&
+		s.Remote == o.Remote && s.Port == o.Port && s.Thread == o.Thread && s.Connected.Equal(o.Connected) &&
+		slices.Equal(s.Backends, o.Backends) &&
+		(s.ConnectionAttributes == nil) == (o.ConnectionAttributes == nil) &&
+		maps.Equal(s.ConnectionAttributes, o.ConnectionAttributes) &&
+		(s.History == nil) == (o.History == nil) && (s.History == nil || *s.History == *o.History) &&
+		maps.Equal(s.Parameters, o.Parameters) && slices.Equal(s.Filters, o.Filters) &&
+		slices.EqualFunc(s.Queries, o.Queries, Query.equal) && slices.Equal(s.Log, o.Log) &&
+		s.Memory.equal(&o.Memory)
+}
+
+func (q Query) equal(o Query) bool {
+	return q.Command == o.Command && q.Statement == o.Statement && q.Received.Equal(o.Received) &&
+		q.Completed.Equal(o.Completed) && q.Server == o.Server && q.Duration == o.Duration
+}
+
+func (m *Memory) equal(o *Memory) bool {
+	return m.Client == o.Client && maps.Equal(m.Backends, o.Backends) && m.BuffersTotal == o.BuffersTotal &&
+		m.LastQueries == o.LastQueries && m.Variables == o.Variables && m.SescmdHistory == o.SescmdHistory &&
+		m.ExecMetadata == o.ExecMetadata && m.Total == o.Total
 }
 
 // History is the client.sescmd_history_* attributes.
@@ -82,6 +114,7 @@ func (s *Session) snapshot(now time.Time) Snapshot {
 		Filters:              slices.Clone(s.filters),
 		Queries:              slices.Clone(s.queries),
 		Log:                  slices.Clone(s.log),
+		Memo:                 &s.memo,
 	}
 	for _, p := range s.service.reg.params {
 		snap.Parameters[p] = s.params[p] || s.service.log[p]

@@ -1,0 +1,187 @@
+package jsonapi
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// freezeBelow returns a copy of v in which every object deeper than depth
+// is a Frozen built from a copy of the original, and every object at depth
+// has its first member laid over a Frozen of the others: the shapes a
+// renderer of frozen resources with fresh clock values produces.
+func freezeBelow(v any, depth int) any {
+	switch x := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, el := range x {
+			m[k] = freezeBelow(el, depth-1)
+		}
+		switch {
+		case depth > 0:
+			return m
+		case depth < 0 || len(m) == 0:
+			return Freeze(func() map[string]any { return m })
+		}
+		keys := slices.Sorted(maps.Keys(m))
+		fresh := Member{keys[0], m[keys[0]]}
+		rest := maps.Clone(m)
+		delete(rest, fresh.Key)
+		return Freeze(func() map[string]any { return rest }).With(fresh)
+	case []any:
+		a := make([]any, len(x))
+		for i, el := range x {
+			a[i] = freezeBelow(el, depth-1)
+		}
+		return a
+	}
+	return v
+}
+
+func TestFrozenEncodesLikeItsValue(t *testing.T) {
+	for _, doc := range []any{singleDoc(t), collectionDoc(t)} {
+		for depth := range 5 {
+			frozen := freezeBelow(doc, depth)
+			// Nested one level deeper, the same parts are written at
+			// another depth: the indentation of kept encodings must follow.
+			nested, frozenNested := map[string]any{"x": doc}, map[string]any{"x": frozen}
+			for round := range 2 { // the second round copies kept encodings
+				for _, pretty := range []bool{true, false} {
+					for _, c := range []struct{ plain, frozen any }{{doc, frozen}, {nested, frozenNested}} {
+						want, got := Marshal(c.plain, pretty), Marshal(c.frozen, pretty)
+						if !bytes.Equal(got, want) {
+							t.Fatalf("depth %d round %d pretty %v: frozen parts encode differently\n got: %s\nwant: %s", depth, round, pretty, got, want)
+						}
+					}
+				}
+				if got, want := ETagOf(frozen), ETagOf(doc); got != want {
+					t.Fatalf("depth %d: ETagOf %s, want %s", depth, got, want)
+				}
+				var streamed bytes.Buffer
+				if err := MarshalTo(&streamed, frozen, true); err != nil || !bytes.Equal(streamed.Bytes(), Marshal(doc, true)) {
+					t.Fatalf("depth %d: MarshalTo of frozen parts differs (err %v)", depth, err)
+				}
+			}
+		}
+	}
+}
+
+func TestFrozenIsReadThrough(t *testing.T) {
+	queries := []string{
+		"fields[sessions]=user,state", "fields[sessions]=client/connection_attributes", "fields[sessions]=/",
+		"fields[sessions]=connections/0/server", "fields[sessions]=memory/connection_buffers/client/total",
+		"filter=/relationships/services/data/0/id=%22RW-Split-Router%22",
+		"filter=/attributes/client={}", "filter=/attributes/connections/0/server=eq(%22server1%22)",
+		"filter[relationships.services.data[*].id]=eq(%22Read-Connection-Router%22)",
+		"filter[$.attributes.client.connection_attributes._client_name]=eq(%22libmariadb%22)",
+		"filter[$['attributes']]={}", "page[size]=1&page[number]=1", "filter=id=and(ge(1),le(100))",
+	}
+	for _, doc := range []any{singleDoc(t), collectionDoc(t)} {
+		for depth := range 5 {
+			frozen := freezeBelow(doc, depth)
+			for _, q := range queries {
+				want, wantLogged, wantErr := Shape(doc, ParseQuery(q), Options{})
+				got, gotLogged, gotErr := Shape(frozen, ParseQuery(q), Options{})
+				if fmt.Sprint(gotErr, gotLogged) != fmt.Sprint(wantErr, wantLogged) {
+					t.Fatalf("depth %d %s: error %v %q, want %v %q", depth, q, gotErr, gotLogged, wantErr, wantLogged)
+				}
+				if !bytes.Equal(Marshal(got, true), Marshal(want, true)) {
+					t.Fatalf("depth %d %s: shaped frozen document differs\n got: %s\nwant: %s", depth, q, Marshal(got, true), Marshal(want, true))
+				}
+			}
+		}
+	}
+}
+
+// TestFrozenConcurrentReaders runs under -race in CI: readers of one
+// Frozen at different depths and formats share its kept encodings.
+func TestFrozenConcurrentReaders(t *testing.T) {
+	doc := collectionDoc(t)
+	frozen := freezeBelow(doc, 3)
+	want := [2][]byte{Marshal(doc, false), Marshal(map[string]any{"x": doc}, true)}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for range 20 {
+				var got []byte
+				if g%2 == 0 {
+					got = Marshal(frozen, false)
+				} else {
+					got = Marshal(map[string]any{"x": frozen}, true)
+				}
+				if !bytes.Equal(got, want[g%2]) {
+					t.Errorf("reader %d: encoding differs", g)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestOverlayMergesInKeyOrder(t *testing.T) {
+	base := map[string]any{"b": int64(1), "d": []any{"x"}, "f": map[string]any{"g": true}}
+	tests := []struct {
+		name  string
+		fresh []Member
+		want  map[string]any
+	}{
+		{"none", nil, base},
+		{"before, between and after, given unsorted", []Member{{"z", 0.5}, {"a", "s"}, {"c", nil}},
+			map[string]any{"a": "s", "b": int64(1), "c": nil, "d": []any{"x"}, "f": map[string]any{"g": true}, "z": 0.5}},
+		{"replaces a frozen member", []Member{{"d", int64(7)}},
+			map[string]any{"b": int64(1), "d": int64(7), "f": map[string]any{"g": true}}},
+	}
+	for _, tc := range tests {
+		o := Freeze(func() map[string]any { return base }).With(tc.fresh...)
+		for _, pretty := range []bool{true, false} {
+			for _, doc := range []struct{ got, want any }{{o, tc.want}, {[]any{map[string]any{"o": o}}, []any{map[string]any{"o": tc.want}}}} {
+				if got, want := Marshal(doc.got, pretty), Marshal(doc.want, pretty); !bytes.Equal(got, want) {
+					t.Errorf("%s, pretty %v:\n got: %s\nwant: %s", tc.name, pretty, got, want)
+				}
+			}
+		}
+		if got, ok := AsObject(o); !ok || !jsonEqual(got, tc.want) {
+			t.Errorf("%s: read as %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	empty := Freeze(func() map[string]any { return nil })
+	if got := string(Marshal(map[string]any{"e": empty, "o": empty.With(Member{"k", "v"})}, false)); got != `{"e":{},"o":{"k":"v"}}` {
+		t.Errorf("empty frozen objects: %s", got)
+	}
+}
+
+// FuzzFrozenPretty checks the indentation of kept compact encodings
+// against the pretty encoder on any JSON object: strings full of quotes,
+// backslashes and brackets, empty and nested containers, reals.
+func FuzzFrozenPretty(f *testing.F) {
+	for _, doc := range []any{singleDoc(f), collectionDoc(f)} {
+		f.Add(Marshal(doc, false))
+	}
+	for _, seed := range []string{`{}`, `{"a":{}}`, `{"a":[[],{}],"b":"x\"],{\\"}`, `{"\\\\":"\\\\\"","k":-0.0}`,
+		`{"a":[1,2.5e-7,true,null,"}"],"b":{"c":{"d":[{"e":""}]}}}`, `{"u":"\u0001\ud83d\ude00"}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tree, err := Decode(data)
+		if err != nil {
+			return
+		}
+		obj, ok := tree.(map[string]any)
+		if !ok {
+			return
+		}
+		frozen := Freeze(func() map[string]any { return obj })
+		for _, doc := range []struct{ got, want any }{
+			{frozen, obj},
+			{[]any{map[string]any{"x": frozen.With(Member{"m", int64(1)})}}, []any{map[string]any{"x": withMember(obj, "m", int64(1))}}},
+		} {
+			if got, want := Marshal(doc.got, true), Marshal(doc.want, true); !bytes.Equal(got, want) {
+				t.Fatalf("pretty frozen object differs\n got: %s\nwant: %s", got, want)
+			}
+		}
+	})
+}
