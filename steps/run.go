@@ -43,6 +43,10 @@ type Options struct {
 	Paths []string
 	// TestingT, when set, runs each scenario as a subtest of it (go test).
 	TestingT *testing.T
+	// Progress, when set, is told how many of the selected scenarios have
+	// finished: once with 0 before the first starts, then after each one.
+	// Calls come from the scenarios' goroutines, one at a time.
+	Progress func(done, total int)
 }
 
 // runner is the state of one run: shared, read-only after setup, except for
@@ -57,6 +61,10 @@ type runner struct {
 
 	mu     sync.Mutex
 	result *Result
+	// progress is Options.Progress, called under mu with the scenarios
+	// finished and total, the number selected; nil for none.
+	progress func(done, total int)
+	total    int
 
 	// exclusive lets a scenario tagged @exclusive (one that restarts every
 	// session of the target) run alone: it takes the write lock, every other
@@ -122,6 +130,18 @@ func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 			DefaultContext: ctx,
 			TestingT:       o.TestingT,
 		},
+	}
+	if o.Progress != nil {
+		// godog's own parse and tag filter, so the total is what it runs.
+		features, err := suite.RetrieveFeatures()
+		if err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
+		for _, f := range features {
+			r.total += len(f.Pickles)
+		}
+		r.progress = o.Progress
+		r.progress(0, r.total)
 	}
 	status := suite.Run()
 	r.result.Duration = time.Since(r.result.Started)
@@ -222,6 +242,9 @@ func (r *runner) add(sr ScenarioResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.result.Scenarios = append(r.result.Scenarios, sr)
+	if r.progress != nil {
+		r.progress(len(r.result.Scenarios), r.total)
+	}
 }
 
 var (

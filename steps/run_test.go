@@ -158,3 +158,24 @@ func TestRunRejectsAnIncompleteTarget(t *testing.T) {
 		t.Fatal("Run without a RW-Split-Router address: no error")
 	}
 }
+
+func TestRunReportsProgress(t *testing.T) {
+	ts := machineryServer(t)
+	dir := writeFeatures(t, machineryFeature, machineryLedger)
+	target := Target{APIURL: ts.URL, SQLAddrs: map[string]string{"RW-Split-Router": "127.0.0.1:1"}}
+	var calls [][2]int // one at a time, as Options.Progress promises: no lock
+	res, err := Run(t.Context(), target, Options{Paths: []string{dir}, Tags: "~@readonly", Concurrency: 3,
+		Progress: func(done, total int) { calls = append(calls, [2]int{done, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 5 // six scenarios, one tagged @readonly
+	if len(res.Scenarios) != total || len(calls) != total+1 {
+		t.Fatalf("%d scenarios run, progress calls %v; want %d scenarios and a call before and after each", len(res.Scenarios), calls, total)
+	}
+	for i, c := range calls {
+		if c != [2]int{i, total} {
+			t.Errorf("progress call %d: %v, want [%d %d]", i, c, i, total)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,14 +13,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	gherkin "github.com/cucumber/gherkin/go/v42"
-	"github.com/cucumber/godog"
-	"github.com/cucumber/godog/formatters"
-	messages "github.com/cucumber/messages/go/v34"
-
-	"github.com/mxharness/mxharness/features"
 	"github.com/mxharness/mxharness/report"
 	"github.com/mxharness/mxharness/steps"
 	"github.com/mxharness/mxharness/target"
@@ -339,10 +333,8 @@ func runSuite(ctx context.Context, tgt steps.Target, cfg verifyConfig, stdout, s
 	}
 	opts.Format = strings.Join(godogFmts, ",")
 
-	progressFormat, stopProgress := startProgress(ctx, cfg, stdoutHuman, stdout, stderr)
-	if progressFormat != "" {
-		opts.Format += "," + progressFormat
-	}
+	var stopProgress func()
+	opts.Progress, stopProgress = startProgress(ctx, cfg, stdoutHuman, stdout, stderr)
 	res, err := steps.Run(ctx, tgt, opts)
 	stopProgress()
 	if err != nil {
@@ -470,100 +462,29 @@ func checkTarget(ctx context.Context, tgt steps.Target) error {
 	return nil
 }
 
-// scenarioCounter is a godog formatter that writes one byte to its output
-// each time a scenario ends; verify's progress line counts the bytes. It
-// goes to a file of its own (godog opens FORMAT:FILE itself), so it mixes
-// with no other output and needs no shared state.
-type scenarioCounter struct {
-	mu    sync.Mutex
-	out   io.Writer
-	steps map[string]int // pickle id → steps reported so far
-}
-
-const scenarioCounterFormat = "mxharness-scenario-counter"
-
-func init() {
-	godog.Format(scenarioCounterFormat, "one byte per finished scenario (mxharness verify's progress line)",
-		func(_ string, out io.Writer) formatters.Formatter {
-			return &scenarioCounter{out: out, steps: map[string]int{}}
-		})
-}
-
-func (c *scenarioCounter) step(p *messages.Pickle) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.steps[p.Id]++
-	if c.steps[p.Id] == len(p.Steps) {
-		delete(c.steps, p.Id)
-		c.out.Write([]byte{'.'})
-	}
-}
-
-func (c *scenarioCounter) Pickle(p *messages.Pickle) {
-	if len(p.Steps) == 0 {
-		c.out.Write([]byte{'.'})
-	}
-}
-
-func (c *scenarioCounter) Passed(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
-	c.step(p)
-}
-
-func (c *scenarioCounter) Skipped(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
-	c.step(p)
-}
-
-func (c *scenarioCounter) Undefined(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
-	c.step(p)
-}
-
-func (c *scenarioCounter) Pending(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition) {
-	c.step(p)
-}
-
-func (c *scenarioCounter) Failed(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition, _ error) {
-	c.step(p)
-}
-
-func (c *scenarioCounter) Ambiguous(p *messages.Pickle, _ *messages.PickleStep, _ *formatters.StepDefinition, _ error) {
-	c.step(p)
-}
-
-func (c *scenarioCounter) TestRunStarted()                                   {}
-func (c *scenarioCounter) Feature(*messages.GherkinDocument, string, []byte) {}
-func (c *scenarioCounter) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {
-}
-func (c *scenarioCounter) Summary() {}
-
 // startProgress starts the progress line, "verify: 12/186 scenarios, 14s"
-// on stderr, and returns the godog format that feeds it ("" when there is no
-// progress line). Call stop when the suite has run.
+// on stderr, and returns the steps.Options.Progress that feeds it (nil
+// when there is no progress line). Call stop when the suite has run.
 //
 // On a terminal the line is rewritten in place every second, unless godog's
 // pretty or progress output shows on the same terminal (it would garble the
 // line, and shows progress itself). --progress forces it, as a new line
 // every five seconds where it cannot be rewritten (a CI log).
-func startProgress(ctx context.Context, cfg verifyConfig, stdoutHuman bool, stdout, stderr io.Writer) (format string, stop func()) {
+func startProgress(ctx context.Context, cfg verifyConfig, stdoutHuman bool, stdout, stderr io.Writer) (progress func(done, total int), stop func()) {
 	tty := isTerminal(stderr) && !(stdoutHuman && isTerminal(stdout))
 	if !tty && !cfg.progress {
-		return "", func() {}
+		return nil, func() {}
 	}
-	total, err := countScenarios(features.FS, cfg.tags)
-	if err != nil {
-		total = -1 // unknown: show the count done only
-	}
-	f, err := os.CreateTemp("", "mxharness-progress-*")
-	if err != nil {
-		return "", func() {}
-	}
-	f.Close()
-	counter := f.Name()
+	var done, total atomic.Int64
 	start := time.Now()
 	interval, end := 5*time.Second, "\n"
 	if tty {
 		interval, end = time.Second, "\r"
 	}
-	done := make(chan struct{})
+	line := func() {
+		fmt.Fprintf(stderr, "verify: %d/%d scenarios, %s%s", done.Load(), total.Load(), time.Since(start).Round(time.Second), end)
+	}
+	finished := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		t := time.NewTicker(interval)
@@ -571,85 +492,26 @@ func startProgress(ctx context.Context, cfg verifyConfig, stdoutHuman bool, stdo
 		for {
 			select {
 			case <-t.C:
-				n := int64(0)
-				if fi, err := os.Stat(counter); err == nil {
-					n = fi.Size()
-				}
-				of := ""
-				if total >= 0 {
-					of = fmt.Sprintf("/%d", total)
-				}
-				fmt.Fprintf(stderr, "verify: %d%s scenarios, %s%s", n, of, time.Since(start).Round(time.Second), end)
-			case <-done:
+				line()
+			case <-finished:
 				return
 			case <-ctx.Done():
 				return
 			}
 		}
 	})
-	return scenarioCounterFormat + ":" + counter, func() {
-		close(done)
-		wg.Wait()
-		os.Remove(counter)
-		if tty {
-			fmt.Fprint(stderr, "\r\033[K")
-		}
-	}
-}
-
-// countScenarios counts the scenarios (examples of an outline each count)
-// of the features in fsys that the godog tag expression selects, so the
-// progress line can say "of how many".
-func countScenarios(fsys fs.FS, tags string) (int, error) {
-	n := 0
-	newID := (&messages.Incrementing{}).NewId
-	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".feature") {
-			return err
-		}
-		f, err := fsys.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		doc, err := gherkin.ParseGherkinDocument(f, newID)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		for _, p := range gherkin.Pickles(*doc, path, newID) {
-			if matchTags(tags, p.Tags) {
-				n++
-			}
-		}
-		return nil
-	})
-	return n, err
-}
-
-// matchTags is godog's tag filter: "," separates alternatives, "&&" joins
-// conditions, "~" negates a tag.
-func matchTags(filter string, tags []*messages.PickleTag) bool {
-	if filter == "" {
-		return true
-	}
-	has := func(tag string) bool {
-		return slices.ContainsFunc(tags, func(t *messages.PickleTag) bool { return strings.TrimPrefix(t.Name, "@") == tag })
-	}
-	for _, alt := range strings.Split(filter, ",") {
-		ok := true
-		for _, cond := range strings.Split(alt, "&&") {
-			cond = strings.ReplaceAll(strings.TrimSpace(cond), "@", "")
-			if neg, found := strings.CutPrefix(cond, "~"); found {
-				ok = ok && !has(neg)
+	return func(d, t int) {
+			done.Store(int64(d))
+			total.Store(int64(t))
+		}, func() {
+			close(finished)
+			wg.Wait()
+			if tty {
+				fmt.Fprint(stderr, "\r\033[K") // the summary follows
 			} else {
-				ok = ok && has(cond)
+				line() // a log gets the final count
 			}
 		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }
 
 // isTerminal reports whether w is a character device (a terminal).

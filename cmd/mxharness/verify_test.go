@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"html"
 	"io"
 	"net"
@@ -17,10 +18,8 @@ import (
 	"strings"
 	"testing"
 
-	messages "github.com/cucumber/messages/go/v34"
 	"github.com/jstemmer/go-junit-report/v2/junit"
 
-	"github.com/mxharness/mxharness/features"
 	"github.com/mxharness/mxharness/steps"
 	"github.com/mxharness/mxharness/target"
 )
@@ -274,7 +273,7 @@ func TestVerifyEndToEnd(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			junitPath, htmlPath := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html")
-			args := append([]string{"verify", "--tags", tags, "--format", "progress",
+			args := append([]string{"verify", "--tags", tags, "--progress", "--format", "progress",
 				"--format", "junit:" + junitPath, "--format", "html:" + htmlPath}, tc.args...)
 			var stdout, stderr bytes.Buffer
 			status := run(t.Context(), args, &stdout, &stderr)
@@ -287,6 +286,12 @@ func TestVerifyEndToEnd(t *testing.T) {
 			suites := readJUnit(t, junitPath)
 			if suites.Tests == 0 || suites.Failures != 0 || len(suites.Suites) == 0 {
 				t.Errorf("JUnit: %d tests, %d failures in %d suites; want some tests, no failure", suites.Tests, suites.Failures, len(suites.Suites))
+			}
+			// --progress on a stderr that is no terminal ends with a line
+			// for the whole run.
+			want := fmt.Sprintf("verify: %d/%d scenarios, ", suites.Tests, suites.Tests)
+			if lines := strings.Split(strings.TrimSpace(stderr.String()), "\n"); !strings.HasPrefix(lines[len(lines)-1], want) {
+				t.Errorf("last progress line %q, want %q...", lines[len(lines)-1], want)
 			}
 			page, err := os.ReadFile(htmlPath)
 			if err != nil {
@@ -345,54 +350,6 @@ func readJUnit(t *testing.T, path string) junit.Testsuites {
 	return suites
 }
 
-func TestMatchTags(t *testing.T) {
-	tags := []*messages.PickleTag{{Name: "@get"}, {Name: "@slow"}}
-	tests := []struct {
-		filter string
-		want   bool
-	}{
-		{"", true},
-		{"@get", true},
-		{"get", true},
-		{"@list", false},
-		{"~@slow", false},
-		{"~@list", true},
-		{"@get && ~@slow", false},
-		{"@get && @slow", true},
-		{"@list,@slow", true},
-		{"@list,~@get", false},
-	}
-	for _, tc := range tests {
-		if got := matchTags(tc.filter, tags); got != tc.want {
-			t.Errorf("matchTags(%q, @get @slow) = %v, want %v", tc.filter, got, tc.want)
-		}
-	}
-}
-
-// TestProgressCountsEveryScenario runs a subset of the suite with the
-// progress line's scenario counter and checks that the counter, the count
-// made before the run and the result agree.
-func TestProgressCountsEveryScenario(t *testing.T) {
-	const tags = "@get,@errors"
-	sim := startSimulator(t)
-	total, err := countScenarios(features.FS, tags)
-	if err != nil {
-		t.Fatal(err)
-	}
-	counter := filepath.Join(t.TempDir(), "counter")
-	res, err := steps.Run(t.Context(), sim, steps.Options{Tags: tags, Ledger: "maxscale-24.02", Concurrency: 4, Format: scenarioCounterFormat + ":" + counter})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(counter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if total == 0 || int(fi.Size()) != total || len(res.Scenarios) != total {
-		t.Errorf("counted %d scenarios before the run, %d during it, %d in the result; want the same non-zero number", total, fi.Size(), len(res.Scenarios))
-	}
-}
-
 // fakeMode is an extra verify mode, as verify_container.go adds one.
 type fakeMode struct {
 	on  bool
@@ -431,21 +388,19 @@ func TestVerifyModes(t *testing.T) {
 
 func TestStartProgress(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if format, stop := startProgress(t.Context(), verifyConfig{}, false, &stdout, &stderr); format != "" {
+	if progress, stop := startProgress(t.Context(), verifyConfig{}, false, &stdout, &stderr); progress != nil {
 		stop()
-		t.Errorf("stderr is no terminal and --progress is off: format %q, want no progress line", format)
+		t.Error("stderr is no terminal and --progress is off: got a progress function, want no progress line")
 	}
-	format, stop := startProgress(t.Context(), verifyConfig{progress: true}, true, &stdout, &stderr)
-	counter, ok := strings.CutPrefix(format, scenarioCounterFormat+":")
-	if !ok {
+	progress, stop := startProgress(t.Context(), verifyConfig{progress: true}, true, &stdout, &stderr)
+	if progress == nil {
 		stop()
-		t.Fatalf("--progress: format %q, want the scenario counter with a file", format)
+		t.Fatal("--progress: no progress function")
 	}
-	if _, err := os.Stat(counter); err != nil {
-		t.Errorf("counter file: %v", err)
-	}
+	progress(0, 3)
+	progress(2, 3)
 	stop()
-	if _, err := os.Stat(counter); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("counter file %s after stop: %v, want it removed", counter, err)
+	if stdout.Len() != 0 {
+		t.Errorf("progress wrote to stdout: %q", stdout.String())
 	}
 }
