@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/jsonapi"
 	"github.com/mxharness/mxharness/simulator/seed"
 	"github.com/mxharness/mxharness/simulator/session"
 )
@@ -210,3 +213,42 @@ func BenchmarkListSessions10kAllChanged(b *testing.B) {
 }
 
 func BenchmarkGetSessionOf10k(b *testing.B) { benchGet(b, "/v1/sessions/5000") }
+
+// BenchmarkRenderMemo measures what the parts kept with each session cost
+// in live heap once a collection has been rendered in both formats often
+// enough to freeze them (memo-B/session), and how long one pretty render
+// of 10,000 sessions then takes.
+func BenchmarkRenderMemo(b *testing.B) {
+	srv := manySessions(b, 10000)
+	snaps := srv.Registry().List()
+	ip := func(addr string) string { return addr }
+	render := func() any {
+		rows := make([]any, len(snaps))
+		for i := range snaps {
+			rows[i] = sessionResource(&snaps[i], "http://127.0.0.1:8989/v1/", ip)
+		}
+		return map[string]any{"data": rows}
+	}
+	heapNow := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	// Streamed, so that no large reply buffer is kept to blur the figure.
+	write := func(pretty bool) {
+		if err := jsonapi.MarshalTo(io.Discard, render(), pretty); err != nil {
+			b.Fatal(err)
+		}
+	}
+	before := heapNow()
+	for range 2 { // the first render keeps the parts, the second freezes them
+		write(false)
+		write(true)
+	}
+	kept := heapNow()
+	for b.Loop() {
+		write(true)
+	}
+	b.ReportMetric(float64(kept-before)/float64(len(snaps)), "memo-B/session")
+}
