@@ -79,7 +79,9 @@ var errSkipScenario = godog.ErrSkip
 
 // Run runs the features against t and returns a verdict per scenario.
 // An error means the run could not be carried out (bad options, unreadable
-// features, a malformed ledger); failing scenarios are in the Result.
+// features, a malformed ledger) or was interrupted: once ctx is done, the
+// scenarios not yet started are skipped and Run returns ctx's error with
+// the partial Result. Failing scenarios are in the Result.
 func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 	if t.APIURL == "" || t.SQLAddrs["RW-Split-Router"] == "" {
 		return nil, errors.New("target needs an API URL and a RW-Split-Router SQL address")
@@ -145,6 +147,9 @@ func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 	}
 	status := suite.Run()
 	r.result.Duration = time.Since(r.result.Started)
+	if err := ctx.Err(); err != nil {
+		return r.result, fmt.Errorf("the run was interrupted: %w", err)
+	}
 	if status == 2 {
 		return r.result, fmt.Errorf("godog could not run the features (status 2): check paths, tags and format")
 	}
@@ -194,6 +199,11 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 			tags[i] = t.Name
 		}
 		s.begin(p.Name, p.Uri, tags)
+		if err := ctx.Err(); err != nil {
+			// Interrupted (Ctrl-C): godog would start every remaining
+			// scenario; each is skipped instead.
+			return ctx, fmt.Errorf("%w: the run was interrupted (%v)", errSkipScenario, err)
+		}
 		if s.tags["@exclusive"] {
 			r.exclusive.Lock()
 			unlock = r.exclusive.Unlock

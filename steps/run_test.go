@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -177,5 +178,30 @@ func TestRunReportsProgress(t *testing.T) {
 		if c != [2]int{i, total} {
 			t.Errorf("progress call %d: %v, want [%d %d]", i, c, i, total)
 		}
+	}
+}
+
+// TestRunStopsWhenInterrupted cancels the run once the first scenario has
+// finished: the others must be skipped, not run, and Run must say so.
+func TestRunStopsWhenInterrupted(t *testing.T) {
+	ts := machineryServer(t)
+	dir := writeFeatures(t, machineryFeature, machineryLedger)
+	target := Target{APIURL: ts.URL, SQLAddrs: map[string]string{"RW-Split-Router": "127.0.0.1:1"}}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	res, err := Run(ctx, target, Options{Paths: []string{dir}, Concurrency: 1,
+		Progress: func(done, _ int) {
+			if done == 1 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after cancel: error %v, want context.Canceled", err)
+	}
+	if res == nil || len(res.Scenarios) != 6 {
+		t.Fatalf("partial result %+v, want all 6 scenarios accounted for", res)
+	}
+	if c := res.Count(); c[Skipped] != 5 {
+		t.Errorf("Count() = %v, want the 5 scenarios after the interruption skipped", c)
 	}
 }

@@ -235,15 +235,15 @@ func runImage(ctx context.Context, m *containerMode, img string, db backend, qui
 	res, err := steps.Run(ctx, tgt, steps.Options{
 		Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: godogFormat, Output: stderr,
 	})
-	if err != nil {
-		logs()
-		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", img, err)
-		return matrixRun{image: img, err: err, status: verifyUsage}
-	}
 	if ctx.Err() != nil {
 		// Interrupted: what the scenarios met after Ctrl-C says nothing
 		// about the image; no reports.
 		return matrixRun{image: img, err: ctx.Err(), status: verifyUsage}
+	}
+	if err != nil {
+		logs()
+		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", img, err)
+		return matrixRun{image: img, err: err, status: verifyUsage}
 	}
 	reports = append(reports, output{format: "junit", path: filepath.Join(m.matrixDir, imageSlug(img)+".junit.xml")})
 	for _, o := range reports {
