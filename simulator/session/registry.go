@@ -190,7 +190,7 @@ func (r *Registry) Open(c Client) (*Session, error) {
 func (r *Registry) newSession(svc *service, remote string, port int, now time.Time) *Session {
 	id := r.nextID.Add(1)
 	return &Session{
-		id: id, service: svc, remote: remote, port: port,
+		id: id, idText: strconv.FormatUint(id, 10), service: svc, remote: remote, port: port,
 		thread: int((id - 1) % uint64(r.threads)),
 		retain: r.retain, trace: r.trace,
 		killed: make(chan struct{}),

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +58,7 @@ type Query struct {
 // so sessions never contend with each other.
 type Session struct {
 	id      uint64
+	idText  string // id in decimal, made once: every snapshot shows it
 	service *service
 	remote  string
 	port    int
@@ -69,9 +69,11 @@ type Session struct {
 	closeClient func()        // closes the client socket; nil for synthetic sessions
 	killed      chan struct{} // closed when the session is killed
 
-	mu           sync.Mutex
-	state        State
-	user         string
+	mu    sync.Mutex
+	state State
+	user  string
+	// attrs and backends are replaced, never changed in place, so that
+	// snapshots can share them instead of copying them on every GET.
 	attrs        map[string]string // nil: the client sent none
 	created      time.Time         // connected and seconds_alive count from here
 	lastIO       time.Time
@@ -100,7 +102,7 @@ type ioBucket struct {
 }
 
 // ID returns the session id as MaxScale prints it.
-func (s *Session) ID() string { return strconv.FormatUint(s.id, 10) }
+func (s *Session) ID() string { return s.idText }
 
 // Number returns the session id, which is also the connection id the
 // client saw in the handshake.

@@ -9,7 +9,8 @@ import (
 )
 
 // Snapshot is a session's state at one instant, copied out of the session
-// so that it can be rendered without holding any lock.
+// so that it can be rendered without holding any lock. Its maps and slices
+// may be shared with the session and other snapshots: read them only.
 type Snapshot struct {
 	ID           string
 	Service      string
@@ -108,8 +109,8 @@ func (s *Session) snapshot(now time.Time) Snapshot {
 		SecondsAlive:         now.Sub(s.created).Seconds(),
 		Idle:                 s.idleLocked(now),
 		IOActivity:           s.ioActivityLocked(now),
-		Backends:             slices.Clone(s.backends),
-		ConnectionAttributes: maps.Clone(s.attrs),
+		Backends:             s.backends, // shared: never changed in place
+		ConnectionAttributes: s.attrs,    // shared: never changed in place
 		Parameters:           make(map[string]bool, len(s.service.reg.params)),
 		Filters:              slices.Clone(s.filters),
 		Queries:              slices.Clone(s.queries),
