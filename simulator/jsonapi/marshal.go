@@ -106,6 +106,13 @@ func (e *encoder) grow(need int) {
 		e.buf = append(b, e.buf...)
 		return
 	}
+	if len(e.buf)+need > maxPooledBuffer {
+		// A buffer that will be kept gets headroom: the next reply of the
+		// same collection is estimated a little differently (its clock
+		// values print with more or fewer digits) and must still fit, or
+		// every GET pays for a fresh one.
+		need += need / 32
+	}
 	e.buf = slices.Grow(e.buf, need)
 }
 

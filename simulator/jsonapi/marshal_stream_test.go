@@ -146,3 +146,30 @@ func TestKeptBuffers(t *testing.T) {
 		t.Errorf("takeBuffer(1) = cap %d, want the smallest kept (2 MB; 1 MB was replaced by 8 MB)", cap(b))
 	}
 }
+
+// TestKeptBufferFitsTheNextSimilarReply: a collection whose first row
+// prints a little longer than last time (a session's clock values gain
+// digits) is estimated a little larger; it must still be encoded into the
+// buffer kept from the previous reply, not a fresh one.
+func TestKeptBufferFitsTheNextSimilarReply(t *testing.T) {
+	bigBuffers.mu.Lock()
+	saved := bigBuffers.free
+	bigBuffers.free = nil
+	bigBuffers.mu.Unlock()
+	defer func() {
+		bigBuffers.mu.Lock()
+		bigBuffers.free = saved
+		bigBuffers.mu.Unlock()
+	}()
+	doc := sessionFixture(t, 3000)
+	first, release := MarshalPooled(doc, true)
+	backing := &first[:1][0]
+	release()
+	rows := doc["data"].([]any)
+	rows[0].(map[string]any)["attributes"].(map[string]any)["user"] = "a-user-name-some-fifty-bytes-longer-than-maxuser" // ~1.5 % more
+	again, release := MarshalPooled(doc, true)
+	defer release()
+	if &again[:1][0] != backing {
+		t.Error("the second reply did not reuse the first one's buffer")
+	}
+}
