@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // janssonCheck reports whether body is a JSON document MaxScale accepts
@@ -10,7 +11,7 @@ import (
 // `'[' or '{' expected near 'null'` (transcripts 114-116, 161). It checks
 // syntax only; the caller decodes an accepted body with jsonapi.Decode.
 func janssonCheck(body []byte) (msg string, ok bool) {
-	p := &jparser{src: string(body)}
+	p := &jparser{src: string(body), bad: firstInvalidUTF8(body)}
 	p.next()
 	if p.tok != '[' && p.tok != '{' {
 		return p.fail("'[' or '{' expected"), false
@@ -40,6 +41,48 @@ type jparser struct {
 	tok   int
 	saved string // the token's text, as jansson saves it for messages
 	err   string
+	// bad is the offset of the first byte that does not start a valid
+	// UTF-8 sequence, or -1. jansson decodes UTF-8 as it reads (stream_get),
+	// so reading that byte, even as a lookahead, is the error.
+	bad int
+}
+
+// firstInvalidUTF8 returns the offset of the first byte of b that does not
+// start a valid UTF-8 sequence (overlong forms, surrogates and code points
+// above U+10FFFF included, as jansson's utf8_check_full), or -1.
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// reads reports whether the lexer may read the byte at i; at the invalid
+// one it records jansson's error (with the token's text so far as its
+// context) and ends the token.
+func (p *jparser) reads(i, tokenStart int) bool {
+	if i != p.bad {
+		return true
+	}
+	p.tok, p.saved = tokInvalid, p.src[tokenStart:i]
+	text := "unable to decode byte 0x" + hex2(p.src[i])
+	switch {
+	case p.saved == "":
+		p.err = text // jansson gives no context for a decoding error
+	case len(p.saved) <= 20:
+		p.err = text + " near '" + p.saved + "'"
+	default:
+		p.err = text
+	}
+	return false
 }
 
 // fail builds jansson's message: the text, then `near '<token>'` or `near
@@ -71,6 +114,9 @@ func (p *jparser) next() {
 		p.tok, p.saved = tokEOF, ""
 		return
 	}
+	if !p.reads(p.pos, start) {
+		return
+	}
 	c := p.src[p.pos]
 	p.pos++
 	switch {
@@ -79,9 +125,15 @@ func (p *jparser) next() {
 	case c == '"':
 		p.tok = tokString
 		for p.pos < len(p.src) {
+			if !p.reads(p.pos, start) {
+				return
+			}
 			ch := p.src[p.pos]
 			p.pos++
 			if ch == '\\' && p.pos < len(p.src) {
+				if !p.reads(p.pos, start) {
+					return
+				}
 				p.pos++
 				continue
 			}
@@ -103,10 +155,16 @@ func (p *jparser) next() {
 		for p.pos < len(p.src) && (isDigit(p.src[p.pos]) || strings.IndexByte(".eE+-", p.src[p.pos]) >= 0) {
 			p.pos++
 		}
+		if !p.reads(p.pos, start) { // the lookahead that ends the number
+			return
+		}
 		p.tok = tokNumber
 	case isAlpha(c):
 		for p.pos < len(p.src) && isAlpha(p.src[p.pos]) {
 			p.pos++
+		}
+		if !p.reads(p.pos, start) {
+			return
 		}
 		switch p.src[start:p.pos] {
 		case "true", "false", "null":
@@ -115,6 +173,10 @@ func (p *jparser) next() {
 			p.tok = tokInvalid
 		}
 	default:
+		if c >= utf8.RuneSelf { // a whole (valid) UTF-8 character
+			_, size := utf8.DecodeRuneInString(p.src[start:])
+			p.pos = start + size
+		}
 		p.tok = tokInvalid
 	}
 	p.saved = p.src[start:p.pos]

@@ -1,6 +1,9 @@
 package simulator
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestAtoiIsGlibcs(t *testing.T) {
 	for _, tc := range []struct {
@@ -35,6 +38,23 @@ func TestJanssonErrors(t *testing.T) {
 		{`{} x`, `end of file expected near 'x'`},
 		{`{"a`, `premature end of input near '"a'`},
 		{"{\"a\nb\": 1}", `control character 0x0a near '"a` + "\n" + `'`},
+		// jansson decodes UTF-8 as it reads (stream_get): an invalid
+		// sequence is the error wherever the lexer meets it, with the
+		// token's text so far as context (none between tokens).
+		{"{\"data\":\"\xff\xfe\"}", `unable to decode byte 0xff near '"'`},
+		{"\xff", `unable to decode byte 0xff`},
+		{"{} \xc3", `unable to decode byte 0xc3`},
+		{"[12\xff]", `unable to decode byte 0xff near '12'`},
+		{"[tru\xe9]", `unable to decode byte 0xe9 near 'tru'`},
+		{"{\"\\\xff\"}", `unable to decode byte 0xff near '"\'`},
+		{"[\"\xed\xa0\x80\"]", `unable to decode byte 0xed near '"'`},               // a surrogate
+		{"[\"\xc0\xaf\"]", `unable to decode byte 0xc0 near '"'`},                   // overlong '/'
+		{"[\"\xf4\x90\x80\x80\"]", `unable to decode byte 0xf4 near '"'`},           // above U+10FFFF
+		{"[\"" + strings.Repeat("x", 25) + "\xff\"]", `unable to decode byte 0xff`}, // context over 20 bytes: none
+		{`{"a": "é ✓ 😀"}`, ""},
+		{`{é}`, `string or '}' expected near 'é'`},
+		{"[1] x \xff", `end of file expected near 'x'`},      // a syntax error before the byte wins
+		{"[1] x\xff", `unable to decode byte 0xff near 'x'`}, // read as the lookahead that ends x
 	} {
 		msg, ok := janssonCheck([]byte(tc.body))
 		if ok != (tc.want == "") || msg != tc.want {
