@@ -29,7 +29,7 @@ func sessionResource(s *session.Snapshot, base string, remote func(string) strin
 		attrs := p.attrs.With(clock[:]...)
 		return p.resource.With(jsonapi.Member{Key: "attributes", Value: attrs})
 	}
-	attrs, res := p.attrs.Value(), p.resource.Value() // both built afresh
+	attrs, res := p.attributes(), p.resourceObject() // new maps, ours to fill
 	for _, m := range clock {
 		attrs[m.Key] = m.Value
 	}
@@ -60,45 +60,52 @@ func partsOf(s *session.Snapshot, base string) (p *sessionParts, seen bool) {
 	}
 	p = &sessionParts{snap: *s, base: base}
 	p.snap.Memo = nil
-	snap := &p.snap
-	self := base + "sessions/" + snap.ID + "/"
-	p.attrs = jsonapi.Freeze(func() map[string]any {
-		// Sized for the clock's members too: a map filled past its
-		// initial size grows and rehashes, for every session of a GET.
-		attrs := make(map[string]any, 15)
-		attrs["state"] = snap.State.String()
-		attrs["port"] = int64(snap.Port)
-		attrs["connected"] = jsonapi.HTTPDate(snap.Connected)
-		attrs["thread"] = int64(snap.Thread)
-		attrs["memory"] = memoryTree(&snap.Memory)
-		attrs["connections"] = connectionsTree(snap.Backends)
-		attrs["client"] = clientTree(snap)
-		attrs["queries"] = queriesTree(snap.Queries)
-		attrs["log"] = stringsTree(snap.Log)
-		attrs["parameters"] = parametersTree(snap.Parameters)
-		if snap.User != "" {
-			attrs["user"] = snap.User
-		}
-		return attrs
-	})
-	p.resource = jsonapi.Freeze(func() map[string]any {
-		rels := map[string]any{
-			"services": relationship(base, self, "services", []string{snap.Service}),
-		}
-		if len(snap.Filters) > 0 {
-			rels["filters"] = relationship(base, self, "filters", snap.Filters)
-		}
-		return map[string]any{
-			"id":            snap.ID,
-			"type":          "sessions",
-			"relationships": rels,
-			"links":         map[string]any{"self": self},
-		}
-	})
+	p.attrs, p.resource = jsonapi.Freeze(p.attributes), jsonapi.Freeze(p.resourceObject)
 	if s.Memo != nil {
 		s.Memo.Store(p)
 	}
 	return p, false
+}
+
+// attributes builds the attributes the parts show, as a new map.
+func (p *sessionParts) attributes() map[string]any {
+	snap := &p.snap
+	// Sized for the clock's members too: a map filled past its initial
+	// size grows and rehashes, for every session of a GET.
+	attrs := make(map[string]any, 15)
+	attrs["state"] = snap.State.String()
+	attrs["port"] = int64(snap.Port)
+	attrs["connected"] = jsonapi.HTTPDate(snap.Connected)
+	attrs["thread"] = int64(snap.Thread)
+	attrs["memory"] = memoryTree(&snap.Memory)
+	attrs["connections"] = connectionsTree(snap.Backends)
+	attrs["client"] = clientTree(snap)
+	attrs["queries"] = queriesTree(snap.Queries)
+	attrs["log"] = stringsTree(snap.Log)
+	attrs["parameters"] = parametersTree(snap.Parameters)
+	if snap.User != "" {
+		attrs["user"] = snap.User
+	}
+	return attrs
+}
+
+// resourceObject builds the resource's members but its attributes, as a
+// new map.
+func (p *sessionParts) resourceObject() map[string]any {
+	snap := &p.snap
+	self := p.base + "sessions/" + snap.ID + "/"
+	rels := map[string]any{
+		"services": relationship(p.base, self, "services", []string{snap.Service}),
+	}
+	if len(snap.Filters) > 0 {
+		rels["filters"] = relationship(p.base, self, "filters", snap.Filters)
+	}
+	return map[string]any{
+		"id":            snap.ID,
+		"type":          "sessions",
+		"relationships": rels,
+		"links":         map[string]any{"self": self},
+	}
 }
 
 // relationship is MaxScale's relationship object with its links.
