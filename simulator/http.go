@@ -224,6 +224,15 @@ func withoutVolatile(doc any) any {
 		return doc
 	}
 	strip := func(res any) any {
+		// A session rendered from its frozen parts: leave the members out
+		// of its attributes overlay, building nothing.
+		if o, ok := res.(*jsonapi.Overlay); ok {
+			if attrs, ok := o.Fresh("attributes"); ok {
+				if a, ok := attrs.(*jsonapi.Overlay); ok {
+					return o.With(jsonapi.Member{Key: "attributes", Value: a.Without(volatileAttributes...)})
+				}
+			}
+		}
 		m, ok := jsonapi.AsObject(res)
 		if !ok || m["type"] != "sessions" {
 			return res

@@ -23,6 +23,7 @@
 //	MarshalTo(w, v, pretty) error      Marshal streamed to w in ~32 KiB chunks
 //	MarshalPooled(v, pretty) (data, release)   Marshal into a recycled buffer (for replies)
 //	Freeze(build) *Frozen              an unchanging part; its encodings are kept
+//	Frozen.With(members...) *Overlay  fresh members laid over it; Overlay.With, .Without, .Fresh
 //	Decode(data) (any, error)          JSON → tree (int64 unless the number has . e E)
 //	ParseQuery(raw) Query              lower-cased keys, first duplicate wins, "" for no '='
 //	Query.Get(key) (string, bool), Query.Keys() []string

@@ -49,16 +49,48 @@ type Member struct {
 }
 
 // Overlay is a Frozen object with members laid over it: added, or in
-// place of the frozen member of the same key.
+// place of the frozen member of the same key; some frozen members may be
+// left out (Without).
 type Overlay struct {
 	base  *Frozen
 	fresh []Member // sorted by key
+	omit  []string // frozen members left out
 }
 
 // With returns f's object with the given members laid over it.
 func (f *Frozen) With(fresh ...Member) *Overlay {
-	slices.SortFunc(fresh, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
+	sortMembers(fresh)
 	return &Overlay{base: f, fresh: fresh}
+}
+
+// With returns o with more members laid over it, in place of o's own of
+// the same key.
+func (o *Overlay) With(fresh ...Member) *Overlay {
+	merged := slices.Clone(fresh)
+	for _, m := range o.fresh {
+		if !slices.ContainsFunc(fresh, func(n Member) bool { return n.Key == m.Key }) {
+			merged = append(merged, m)
+		}
+	}
+	sortMembers(merged)
+	return &Overlay{base: o.base, fresh: merged, omit: o.omit}
+}
+
+// Without returns o without the members of the given keys, frozen or laid
+// over; nothing is built or encoded.
+func (o *Overlay) Without(keys ...string) *Overlay {
+	fresh := slices.DeleteFunc(slices.Clone(o.fresh), func(m Member) bool { return slices.Contains(keys, m.Key) })
+	return &Overlay{base: o.base, fresh: fresh, omit: append(slices.Clone(o.omit), keys...)}
+}
+
+// Fresh returns the value of the member laid over o with the key.
+func (o *Overlay) Fresh(key string) (any, bool) {
+	for _, m := range o.fresh {
+		if m.Key == key {
+			return m.Value, true
+		}
+	}
+	return nil, false
 }
 
 // Value builds the object: the frozen members and the fresh ones.
@@ -66,12 +98,18 @@ func (o *Overlay) Value() map[string]any {
 	base := o.base.Value()
 	out := make(map[string]any, len(base)+len(o.fresh))
 	for k, v := range base {
-		out[k] = v
+		if !slices.Contains(o.omit, k) {
+			out[k] = v
+		}
 	}
 	for _, m := range o.fresh {
 		out[m.Key] = m.Value
 	}
 	return out
+}
+
+func sortMembers(ms []Member) {
+	slices.SortFunc(ms, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
 }
 
 // memberEncodings are the encoded members of an object in key order;
@@ -120,11 +158,11 @@ func encodeMembers(obj map[string]any) *memberEncodings {
 
 // overlay writes the frozen object base, from its kept member encodings,
 // merged with the fresh members (sorted by key), which win over frozen
-// members of the same key.
-func (e *encoder) overlay(base *Frozen, fresh []Member, depth int) {
+// members of the same key, and without the frozen members in omit.
+func (e *encoder) overlay(base *Frozen, fresh []Member, omit []string, depth int) {
 	frozen := base.compactMembers()
 	n := 0
-	for i, j := 0, 0; i < len(frozen.keys) || j < len(fresh); n++ {
+	for i, j := 0, 0; i < len(frozen.keys) || j < len(fresh); {
 		if j < len(fresh) && (i == len(frozen.keys) || fresh[j].Key <= frozen.keys[i]) {
 			if i < len(frozen.keys) && fresh[j].Key == frozen.keys[i] {
 				i++ // replaced
@@ -132,13 +170,17 @@ func (e *encoder) overlay(base *Frozen, fresh []Member, depth int) {
 			e.openMember(n, fresh[j].Key, depth)
 			e.value(fresh[j].Value, depth+1)
 			j++
+			n++
 			continue
 		}
-		e.separate(n)
-		if e.pretty {
-			e.indented(frozen.member(i), depth)
-		} else {
-			e.buf = append(e.buf, frozen.member(i)...)
+		if !slices.Contains(omit, frozen.keys[i]) {
+			e.separate(n)
+			if e.pretty {
+				e.indented(frozen.member(i), depth)
+			} else {
+				e.buf = append(e.buf, frozen.member(i)...)
+			}
+			n++
 		}
 		i++
 	}

@@ -185,3 +185,41 @@ func FuzzFrozenPretty(f *testing.F) {
 		}
 	})
 }
+
+func TestOverlayWithAndWithout(t *testing.T) {
+	base := map[string]any{"a": int64(1), "b": map[string]any{"c": "d"}, "e": []any{}}
+	o := Freeze(func() map[string]any { return base }).With(Member{"z", 0.5}, Member{"f", "g"})
+	tests := []struct {
+		name string
+		got  *Overlay
+		want map[string]any
+	}{
+		{"without frozen and fresh members", o.Without("b", "z"), map[string]any{"a": int64(1), "e": []any{}, "f": "g"}},
+		{"without everything", o.Without("a", "b", "e", "f", "z"), map[string]any{}},
+		{"without a missing key", o.Without("nope"), map[string]any{"a": int64(1), "b": map[string]any{"c": "d"}, "e": []any{}, "f": "g", "z": 0.5}},
+		{"with replaces fresh and frozen members", o.With(Member{"z", int64(2)}, Member{"a", "x"}),
+			map[string]any{"a": "x", "b": map[string]any{"c": "d"}, "e": []any{}, "f": "g", "z": int64(2)}},
+		{"with after without brings a member back", o.Without("b").With(Member{"b", true}),
+			map[string]any{"a": int64(1), "b": true, "e": []any{}, "f": "g", "z": 0.5}},
+	}
+	for _, tc := range tests {
+		for _, pretty := range []bool{true, false} {
+			doc, want := map[string]any{"o": []any{tc.got}}, map[string]any{"o": []any{tc.want}}
+			if g, w := Marshal(doc, pretty), Marshal(want, pretty); !bytes.Equal(g, w) {
+				t.Errorf("%s, pretty %v:\n got: %s\nwant: %s", tc.name, pretty, g, w)
+			}
+		}
+		if got, _ := AsObject(tc.got); !jsonEqual(got, tc.want) {
+			t.Errorf("%s: read as %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if v, ok := o.Fresh("f"); !ok || v != "g" {
+		t.Errorf(`Fresh("f") = %v, %v`, v, ok)
+	}
+	if _, ok := o.Fresh("a"); ok {
+		t.Error(`Fresh("a"): a frozen member is not laid over`)
+	}
+	if got := string(Marshal(o, false)); got != `{"a":1,"b":{"c":"d"},"e":[],"f":"g","z":0.5}` {
+		t.Errorf("With and Without changed the overlay they came from: %s", got)
+	}
+}

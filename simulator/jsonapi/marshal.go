@@ -318,9 +318,9 @@ func (e *encoder) value(v any, depth int) {
 	case json.Number:
 		e.number(x)
 	case *Frozen:
-		e.overlay(x, nil, depth)
+		e.overlay(x, nil, nil, depth)
 	case *Overlay:
-		e.overlay(x.base, x.fresh, depth)
+		e.overlay(x.base, x.fresh, x.omit, depth)
 	default:
 		e.value(viaEncodingJSON(x), depth)
 	}
