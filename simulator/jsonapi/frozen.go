@@ -57,7 +57,8 @@ type Overlay struct {
 	omit  []string // frozen members left out
 }
 
-// With returns f's object with the given members laid over it.
+// With returns f's object with the given members laid over it. It sorts
+// fresh in place and keeps it.
 func (f *Frozen) With(fresh ...Member) *Overlay {
 	sortMembers(fresh)
 	return &Overlay{base: f, fresh: fresh}
@@ -112,9 +113,9 @@ func sortMembers(ms []Member) {
 	slices.SortFunc(ms, func(a, b Member) int { return strings.Compare(a.Key, b.Key) })
 }
 
-// memberEncodings are the encoded members of an object in key order;
-// member i, with the line break and indentation before it but without a
-// separating comma, is buf[ends[i-1]:ends[i]].
+// memberEncodings are the compact encodings of an object's members in key
+// order: member i, `"key":value` without a separating comma, is
+// buf[ends[i-1]:ends[i]].
 type memberEncodings struct {
 	keys []string
 	ends []int
