@@ -72,9 +72,7 @@ func TestMarshalReservesForLongArrays(t *testing.T) {
 	doc := sessionFixture(t, 2000)
 	// Start without kept buffers: another test's larger one would be
 	// handed out here (by design) and hide the reserve.
-	bigBuffers.mu.Lock()
-	bigBuffers.free = nil
-	bigBuffers.mu.Unlock()
+	emptyKeptBuffers(t)
 	out := Marshal(doc, true)
 	if slack := cap(out) - len(out); slack > len(out)/8 {
 		t.Errorf("Marshal of 2,000 sessions: %d bytes, capacity %d (more than 1/8 unused)", len(out), cap(out))
@@ -119,15 +117,7 @@ func TestParallelMatchesSequential(t *testing.T) {
 // TestKeptBuffers: at most maxBigBuffers are kept, a larger buffer
 // replaces the smallest, and takeBuffer hands out the smallest that fits.
 func TestKeptBuffers(t *testing.T) {
-	bigBuffers.mu.Lock()
-	saved := bigBuffers.free
-	bigBuffers.free = nil
-	bigBuffers.mu.Unlock()
-	defer func() {
-		bigBuffers.mu.Lock()
-		bigBuffers.free = saved
-		bigBuffers.mu.Unlock()
-	}()
+	emptyKeptBuffers(t)
 	const mb = 1 << 20
 	for _, size := range []int{1, 2, 3, 4, 8} {
 		keepBuffer(make([]byte, 0, size*mb))
@@ -152,15 +142,7 @@ func TestKeptBuffers(t *testing.T) {
 // digits) is estimated a little larger; it must still be encoded into the
 // buffer kept from the previous reply, not a fresh one.
 func TestKeptBufferFitsTheNextSimilarReply(t *testing.T) {
-	bigBuffers.mu.Lock()
-	saved := bigBuffers.free
-	bigBuffers.free = nil
-	bigBuffers.mu.Unlock()
-	defer func() {
-		bigBuffers.mu.Lock()
-		bigBuffers.free = saved
-		bigBuffers.mu.Unlock()
-	}()
+	emptyKeptBuffers(t)
 	doc := sessionFixture(t, 3000)
 	first, release := MarshalPooled(doc, true)
 	backing := &first[:1][0]
@@ -172,4 +154,18 @@ func TestKeptBufferFitsTheNextSimilarReply(t *testing.T) {
 	if &again[:1][0] != backing {
 		t.Error("the second reply did not reuse the first one's buffer")
 	}
+}
+
+// emptyKeptBuffers empties the kept large buffers for the test and puts
+// them back after it.
+func emptyKeptBuffers(t *testing.T) {
+	bigBuffers.mu.Lock()
+	saved := bigBuffers.free
+	bigBuffers.free = nil
+	bigBuffers.mu.Unlock()
+	t.Cleanup(func() {
+		bigBuffers.mu.Lock()
+		bigBuffers.free = saved
+		bigBuffers.mu.Unlock()
+	})
 }
