@@ -147,10 +147,7 @@ func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 	}
 	status := suite.Run()
 	r.result.Duration = time.Since(r.result.Started)
-	if err := ctx.Err(); err != nil {
-		return r.result, fmt.Errorf("the run was interrupted: %w", err)
-	}
-	if status == 2 {
+	if status == 2 && ctx.Err() == nil {
 		return r.result, fmt.Errorf("godog could not run the features (status 2): check paths, tags and format")
 	}
 	slices.SortFunc(r.result.Scenarios, func(a, b ScenarioResult) int {
@@ -162,6 +159,9 @@ func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
+	if err := ctx.Err(); err != nil {
+		return r.result, fmt.Errorf("the run was interrupted: %w", err)
+	}
 	return r.result, nil
 }
 
