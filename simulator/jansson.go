@@ -73,26 +73,23 @@ func (p *jparser) reads(i, tokenStart int) bool {
 		return true
 	}
 	p.tok, p.saved = tokInvalid, p.src[tokenStart:i]
-	text := "unable to decode byte 0x" + hex2(p.src[i])
-	switch {
-	case p.saved == "":
-		p.err = text // jansson gives no context for a decoding error
-	case len(p.saved) <= 20:
-		p.err = text + " near '" + p.saved + "'"
-	default:
-		p.err = text
-	}
+	p.failAt("unable to decode byte 0x"+hex2(p.src[i]), "") // no context without a token
 	return false
 }
 
 // fail builds jansson's message: the text, then `near '<token>'` or `near
 // end of file`.
-func (p *jparser) fail(text string) string {
+func (p *jparser) fail(text string) string { return p.failAt(text, " near end of file") }
+
+// failAt is jansson's error_set: the first error wins; the context is the
+// saved token when it has at most 20 bytes, nothing when it is longer, and
+// noToken when there is none.
+func (p *jparser) failAt(text, noToken string) string {
 	switch {
 	case p.err != "":
 		return p.err
 	case p.saved == "":
-		p.err = text + " near end of file"
+		p.err = text + noToken
 	case len(p.saved) <= 20:
 		p.err = text + " near '" + p.saved + "'"
 	default:
