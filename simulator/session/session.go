@@ -261,9 +261,12 @@ func (s *Session) kill() bool {
 	}
 	s.state = StateStopping
 	s.mu.Unlock()
-	close(s.killed)
+	// The socket goes first: a query woken by killed (SLEEP) would
+	// otherwise answer "Query execution was interrupted" before the close,
+	// where MaxScale's client only sees the connection end.
 	if s.closeClient != nil {
 		s.closeClient()
 	}
+	close(s.killed)
 	return true
 }
