@@ -213,7 +213,7 @@ func newHTMLScenario(s steps.ScenarioResult, c catalog) htmlScenario {
 		hs.Why = firstLine(err)
 	}
 	changed := s.Verdict == steps.ChangedDeviation
-	for _, id := range deviationIDs(s) {
+	for _, id := range DeviationIDs(s) {
 		hs.Deviations = append(hs.Deviations, htmlChip{ID: id, Security: c.security(id), Changed: changed})
 	}
 	for _, st := range s.Steps {

@@ -48,7 +48,7 @@ func junitSuite(id int, f feature, r *steps.Result, c catalog) junit.Testsuite {
 	seen := map[string]int{}
 	for _, s := range f.scenarios {
 		total += s.Duration
-		for _, dev := range deviationIDs(s) {
+		for _, dev := range DeviationIDs(s) {
 			switch s.Verdict {
 			case steps.KnownDeviation:
 				ts.AddProperty("known-deviation", dev+": "+s.Name)
@@ -70,9 +70,9 @@ func junitSuite(id int, f feature, r *steps.Result, c catalog) junit.Testsuite {
 
 func junitCase(class, name string, s steps.ScenarioResult, ledger string, c catalog) junit.Testcase {
 	tc := junit.Testcase{Name: name, Classname: class, Time: seconds(s.Duration)}
-	ids := strings.Join(deviationIDs(s), ", ")
+	ids := strings.Join(DeviationIDs(s), ", ")
 	var about strings.Builder
-	for _, id := range deviationIDs(s) {
+	for _, id := range DeviationIDs(s) {
 		if c.security(id) {
 			fmt.Fprintf(&about, "SECURITY FLAW %s\n", id)
 		}

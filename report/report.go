@@ -20,9 +20,9 @@ var verdicts = []steps.Verdict{steps.Conforms, steps.KnownDeviation, steps.Chang
 // "known deviation" becomes "known-deviation".
 func key(v steps.Verdict) string { return strings.ReplaceAll(string(v), " ", "-") }
 
-// deviationIDs returns the ledger ids a scenario met, from the scenario and
+// DeviationIDs returns the ledger ids a scenario met, from the scenario and
 // its steps, each once, in the order they were met.
-func deviationIDs(s steps.ScenarioResult) []string {
+func DeviationIDs(s steps.ScenarioResult) []string {
 	ids := slices.Clone(s.Deviations)
 	for _, st := range s.Steps {
 		if st.Deviation != "" && !slices.Contains(ids, st.Deviation) {

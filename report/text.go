@@ -32,7 +32,7 @@ func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 	for _, s := range r.Scenarios {
 		switch s.Verdict {
 		case steps.KnownDeviation:
-			for _, id := range deviationIDs(s) {
+			for _, id := range DeviationIDs(s) {
 				if known[id] == 0 {
 					knownIDs = append(knownIDs, id)
 				}
@@ -60,7 +60,7 @@ func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 	if len(changed) > 0 {
 		fmt.Fprintf(&b, "\nCHANGED DEVIATIONS: the target no longer behaves as ledger %s records (a release fixed or changed it); update the ledger:\n", ledgerName(r.Ledger))
 		for _, s := range changed {
-			listScenario(&b, "!", strings.Join(deviationIDs(s), ", ")+"  ", s)
+			listScenario(&b, "!", strings.Join(DeviationIDs(s), ", ")+"  ", s)
 		}
 	}
 	if len(failing) > 0 {

@@ -6,16 +6,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/mxharness/mxharness/features"
 	"github.com/mxharness/mxharness/report"
 	"github.com/mxharness/mxharness/steps"
 	"github.com/mxharness/mxharness/target"
@@ -100,13 +103,17 @@ type verifyConfig struct {
 	roUser, roPassword            string // REST read-only account ("" = scenarios that need it skip)
 	sqlUser, sqlPassword          string // SQL account of the clients the scenarios connect
 
-	tags         string
-	outputs      outputs
-	ledger       string // ledger id, "" for none (resolved: see ledgerSet)
-	ledgerSet    bool   // --ledger was given; otherwise the target's default applies
-	concurrency  int
-	progress     bool // force the progress line even when stderr is not a terminal
-	strictLedger bool
+	tags      string
+	outputs   outputs
+	ledger    string // ledger id, "" for none (resolved: see ledgerSet)
+	ledgerSet bool   // --ledger VERSION was given; otherwise the target's default applies
+	// targetLedgers are --ledger NAME=VERSION: the ledger of one target of
+	// a matrix (a --target name or a --container image), "" for none.
+	targetLedgers map[string]string
+	matrixDir     string // where a matrix run writes matrix.md and a JUnit file per target
+	concurrency   int
+	progress      bool // force the progress line even when stderr is not a terminal
+	strictLedger  bool
 }
 
 // verifyMode is another way to find targets, added to verify by another file
@@ -130,17 +137,25 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return verifyPass
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "mxharness verify: %v\nRun 'mxharness verify -h' for the flags.\n", err)
+		// One line per mistake: a usage dump would bury it in a CI log.
+		fmt.Fprintf(stderr, "mxharness verify: %v (mxharness verify -h lists the flags)\n", err)
 		return verifyUsage
 	}
+	var chosen []verifyMode
 	for _, m := range modes {
 		if m.chosen() {
-			if cfg.apiURL != "" {
-				fmt.Fprintln(stderr, "mxharness verify: --api names a running server and cannot be combined with another target (--container); pick one")
-				return verifyUsage
-			}
-			return m.run(ctx, cfg, stdout, stderr)
+			chosen = append(chosen, m)
 		}
+	}
+	switch {
+	case len(chosen) > 1 || len(chosen) == 1 && cfg.apiURL != "":
+		fmt.Fprintln(stderr, "mxharness verify: --api, --target/--targets and --container are different ways to name targets; pick one")
+		return verifyUsage
+	case len(chosen) == 1:
+		return chosen[0].run(ctx, cfg, stdout, stderr)
+	case len(cfg.targetLedgers) > 0:
+		fmt.Fprintln(stderr, "mxharness verify: --ledger NAME=VERSION gives one target of a matrix (--target, --container) its ledger; for a single target use --ledger VERSION")
+		return verifyUsage
 	}
 	if cfg.apiURL != "" {
 		return runSuite(ctx, urlTarget(cfg), cfg, stdout, stderr)
@@ -153,7 +168,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMode, error) {
 	var cfg verifyConfig
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The flag package prints a mistake and the whole usage; runVerify
+	// prints the mistake alone, and the usage only for -h.
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.profile, "profile", "maxscale-24.02", "simulator profile of the embedded target: maxscale-24.02 (behaves like MaxScale 24.02.4) or documented (behaves as the docs say)")
 	fs.StringVar(&cfg.apiURL, "api", "", "REST API `URL` of a running MaxScale or mxharness serve (e.g. http://127.0.0.1:8989); without it the suite runs against an embedded simulator")
 	fs.StringVar(&cfg.sqlAddr, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router); required with --api")
@@ -166,7 +183,10 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	fs.StringVar(&cfg.sqlPassword, "sql-password", "maxpwd", "password of --sql-user")
 	fs.StringVar(&cfg.tags, "tags", "", "run only the scenarios whose tags match this godog tag `EXPR` (e.g. '@smoke', '~@slow', '@get && ~@wip', '@a,@b')")
 	fs.Var(&cfg.outputs, "format", "report `FORMAT[:FILE]`, repeatable; FORMAT is pretty, progress, junit, cucumber or html; without :FILE it goes to stdout (at most one); default pretty")
-	ledger := fs.String("ledger", "", "deviation ledger `VERSION` to judge the target with, or none (default: none with --api, the profile's ledger for the embedded simulator)")
+	var ledger ledgerFlag
+	fs.Var(&ledger, "ledger", "deviation ledger `VERSION` to judge the target with, or none (default: none with --api, the profile's ledger for the embedded simulator); "+
+		"NAME=VERSION gives one target of a matrix (--target, --container) its own ledger, repeatable")
+	fs.StringVar(&cfg.matrixDir, "matrix-dir", "out/matrix", "`DIR` where a matrix (--target, --container) writes matrix.md and one JUnit file per target")
 	fs.IntVar(&cfg.concurrency, "concurrency", 4, "scenarios run at the same time")
 	fs.BoolVar(&cfg.progress, "progress", false, "print a progress line to stderr even when it is not a terminal")
 	fs.BoolVar(&cfg.strictLedger, "strict-ledger", false, "fail when a deviation recorded in the ledger has changed (by default it only warns)")
@@ -174,29 +194,101 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	for _, newMode := range verifyModes {
 		modes = append(modes, newMode(fs))
 	}
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), verifyUsageText)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprint(stderr, verifyUsageText)
+			fs.PrintDefaults()
+		}
 		return cfg, nil, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, nil, fmt.Errorf("unexpected argument %q (verify takes only flags)", fs.Arg(0))
 	}
-	fs.Visit(func(f *flag.Flag) { cfg.ledgerSet = cfg.ledgerSet || f.Name == "ledger" })
+	cfg.ledgerSet, cfg.targetLedgers = ledger.set, ledger.perTarget
 	if err := cfg.check(); err != nil {
 		return cfg, nil, err
 	}
 	switch {
-	case cfg.ledgerSet && *ledger == noLedger:
-		cfg.ledger = ""
 	case cfg.ledgerSet:
-		cfg.ledger = *ledger
+		cfg.ledger = ledger.value
 	case cfg.apiURL == "":
 		cfg.ledger = profileLedgers[cfg.profile]
 	}
 	return cfg, modes, nil
+}
+
+// ledgerFlag is the repeatable --ledger flag: VERSION (or none) for every
+// target, and NAME=VERSION for one target of a matrix. Each ledger named
+// is checked to exist when the flag is parsed, before anything runs.
+type ledgerFlag struct {
+	value     string // VERSION; "" for none
+	set       bool
+	perTarget map[string]string
+}
+
+func (l *ledgerFlag) String() string {
+	if l == nil {
+		return ""
+	}
+	return l.value
+}
+
+func (l *ledgerFlag) Set(v string) error {
+	name, version, perTarget := strings.Cut(v, "=")
+	if !perTarget {
+		version = v
+	}
+	version, err := ledgerID(version)
+	if err != nil {
+		return err
+	}
+	if !perTarget {
+		l.value, l.set = version, true
+		return nil
+	}
+	if name == "" {
+		return fmt.Errorf("--ledger %q: no target name before '='", v)
+	}
+	if l.perTarget == nil {
+		l.perTarget = map[string]string{}
+	}
+	l.perTarget[name] = version
+	return nil
+}
+
+// ledgerFor is the ledger the target called name is judged with in a
+// matrix: its own --ledger NAME=VERSION, or else the one for every target.
+func (cfg verifyConfig) ledgerFor(name string) string {
+	if l, ok := cfg.targetLedgers[name]; ok {
+		return l
+	}
+	return cfg.ledger
+}
+
+// ledgerID checks that the ledger VERSION exists among the embedded
+// ledgers and returns its id, "" for none.
+func ledgerID(version string) (string, error) {
+	if version == noLedger {
+		return "", nil
+	}
+	known := knownLedgers()
+	if !slices.Contains(known, version) {
+		return "", fmt.Errorf("unknown ledger %q: want one of %s, or %s", version, strings.Join(known, ", "), noLedger)
+	}
+	return version, nil
+}
+
+// knownLedgers lists the ledgers embedded in the binary
+// (features/deviations/*.yaml), sorted.
+func knownLedgers() []string {
+	files, _ := fs.Glob(features.FS, "deviations/*.yaml") // the pattern is valid
+	ids := make([]string, len(files))
+	for i, f := range files {
+		ids[i] = strings.TrimSuffix(path.Base(f), ".yaml")
+	}
+	return ids
 }
 
 const verifyUsageText = `usage: mxharness verify [flags]
@@ -220,8 +312,7 @@ func (cfg *verifyConfig) check() error {
 		return fmt.Errorf("unknown --profile %q: want maxscale-24.02 or documented", cfg.profile)
 	}
 	if cfg.apiURL != "" {
-		u, err := url.Parse(cfg.apiURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if !isHTTPURL(cfg.apiURL) {
 			return fmt.Errorf("--api %q is not an http(s) URL such as http://127.0.0.1:8989", cfg.apiURL)
 		}
 		if cfg.sqlAddr == "" {
@@ -263,6 +354,12 @@ func (cfg *verifyConfig) check() error {
 		return fmt.Errorf("--format %s: at most one format may go to stdout; give the others a file (FORMAT:FILE)", cfg.outputs.String())
 	}
 	return nil
+}
+
+// isHTTPURL reports whether s is an http(s) URL with a host.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 // urlTarget is a running server named by --api and --sql.
@@ -367,10 +464,7 @@ func runSuite(ctx context.Context, tgt steps.Target, cfg verifyConfig, stdout, s
 func verdictLine(w io.Writer, res *steps.Result, cfg verifyConfig) int {
 	counts := res.Count()
 	fails, changed := counts[steps.Fails], counts[steps.ChangedDeviation]
-	ledger := cfg.ledger
-	if ledger == "" {
-		ledger = noLedger
-	}
+	ledger := ledgerName(cfg.ledger)
 	switch {
 	case fails > 0:
 		fmt.Fprintf(w, "\nFAIL: %d of %d scenarios fail against %s\n", fails, len(res.Scenarios), res.Target)

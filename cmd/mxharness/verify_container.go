@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +16,6 @@ import (
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"github.com/mxharness/mxharness/container"
-	"github.com/mxharness/mxharness/report"
 	"github.com/mxharness/mxharness/steps"
 )
 
@@ -39,11 +36,10 @@ const noBackend = "none"
 // started with testcontainers-go, one run per --maxscale-image, and a
 // matrix of the verdicts.
 type containerMode struct {
-	on        bool
-	mariadb   string
-	maxscale  imageList
-	matrixDir string
-	timeout   time.Duration
+	on       bool
+	mariadb  string
+	maxscale imageList
+	timeout  time.Duration
 }
 
 // imageList is the repeatable --maxscale-image flag.
@@ -64,7 +60,6 @@ func newContainerMode(fs *flag.FlagSet) verifyMode {
 	fs.BoolVar(&m.on, "container", false, "run the suite against MaxScale started in containers (testcontainers-go, host networking: Linux); see docs/CONTAINERS.md")
 	fs.Var(&m.maxscale, "maxscale-image", "MaxScale `IMAGE` for --container, repeatable: one run per image and a matrix report (default "+container.MaxScaleImage+")")
 	fs.StringVar(&m.mariadb, "mariadb-image", "", "MariaDB `IMAGE` behind MaxScale for --container, or none (default "+container.MariaDBImage+"; none when every image simulates its servers, as mxharness/simulator:dev does)")
-	fs.StringVar(&m.matrixDir, "matrix-dir", "mxharness-matrix", "`DIR` where --container writes matrix.md and one JUnit file per image")
 	fs.DurationVar(&m.timeout, "startup-timeout", 2*time.Minute, "how long --container waits for each container to be ready")
 	return m
 }
@@ -84,6 +79,10 @@ func (m *containerMode) run(ctx context.Context, cfg verifyConfig, stdout, stder
 	if !cfg.ledgerSet {
 		cfg.ledger = containerLedger
 	}
+	if err := checkTargetLedgers(cfg, m.maxscale); err != nil {
+		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
+		return verifyUsage
+	}
 	return runContainerMatrix(ctx, m, cfg, stdout, stderr)
 }
 
@@ -102,7 +101,7 @@ func runContainerMatrix(ctx context.Context, m *containerMode, cfg verifyConfig,
 		fmt.Fprintf(stderr, "mxharness verify: %v\n", oneLine(err))
 		return verifyUsage
 	}
-	if err := os.MkdirAll(m.matrixDir, 0o755); err != nil {
+	if err := os.MkdirAll(cfg.matrixDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
 		return verifyUsage
 	}
@@ -114,25 +113,9 @@ func runContainerMatrix(ctx context.Context, m *containerMode, cfg verifyConfig,
 		return verifyUsage
 	}
 
-	runs := make([]matrixRun, 0, len(m.maxscale))
-	status := verifyPass
-	for _, img := range m.maxscale {
-		if ctx.Err() != nil {
-			break
-		}
-		run := runImage(ctx, m, img, db, quiet, cfg, stderr)
-		runs = append(runs, run)
-		status = max(status, run.status)
-	}
-	if ctx.Err() != nil {
-		fmt.Fprintln(stderr, "mxharness verify: interrupted; removing the containers")
-		return verifyUsage
-	}
-	if err := writeMatrixFiles(stdout, m.matrixDir, cfg.ledger, runs); err != nil {
-		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
-		return verifyUsage
-	}
-	return status
+	return runMatrix(ctx, cfg, len(m.maxscale), func(i int) matrixRun {
+		return runImage(ctx, m, m.maxscale[i], db, quiet, cfg, stderr)
+	}, "removing the containers", stdout, stderr)
 }
 
 // checkImages makes sure every image is present before anything starts,
@@ -215,10 +198,11 @@ func runImage(ctx context.Context, m *containerMode, img string, db backend, qui
 		}
 		db.logs()
 	}
+	ledger := cfg.ledgerFor(img)
 	if err != nil {
 		logs()
 		fmt.Fprintf(stderr, "mxharness verify: %s did not start: %v\n", img, oneLine(err))
-		return matrixRun{image: img, err: err, status: verifyUsage}
+		return matrixRun{name: img, ledger: ledger, err: err, status: verifyUsage}
 	}
 	tgt := steps.Target{
 		Name:     img,
@@ -230,59 +214,12 @@ func runImage(ctx context.Context, m *containerMode, img string, db backend, qui
 	if mxs.ReadOnly {
 		tgt.ReadOnlyUser, tgt.ReadOnlyPassword = container.ReadOnlyUser, container.ReadOnlyPassword
 	}
-	fmt.Fprintf(stderr, "verify: running the suite against %s (REST %s, ledger %s)\n", img, mxs.APIURL, cfg.ledger)
-	godogFormat, reports := imageOutputs(cfg.outputs, img)
-	res, err := steps.Run(ctx, tgt, steps.Options{
-		Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: godogFormat, Output: stderr,
-	})
-	if ctx.Err() != nil {
-		// Interrupted: what the scenarios met after Ctrl-C says nothing
-		// about the image; no reports.
-		return matrixRun{image: img, err: ctx.Err(), status: verifyUsage}
-	}
-	if err != nil {
-		logs()
-		fmt.Fprintf(stderr, "mxharness verify: run the suite against %s: %v\n", img, err)
-		return matrixRun{image: img, err: err, status: verifyUsage}
-	}
-	reports = append(reports, output{format: "junit", path: filepath.Join(m.matrixDir, imageSlug(img)+".junit.xml")})
-	for _, o := range reports {
-		if err := writeReport(o, res, io.Discard); err != nil {
-			fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
-		}
-	}
-	fmt.Fprintln(stderr)
-	if err := report.Summary(stderr, res); err != nil {
-		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
-	}
-	status := verdictLine(stderr, res, cfg)
-	if status != verifyPass {
+	cfg.ledger = ledger
+	run := runMatrixTarget(ctx, img, tgt, cfg, stderr)
+	if run.status != verifyPass {
 		logs()
 	}
-	return matrixRun{image: img, result: res, status: status}
-}
-
-// imageOutputs turns verify's --format flags into one image's: each
-// FORMAT:FILE gets its own file per image (FILE with the image's name
-// before the extension), godog's formats through the run's format string
-// and junit/html as reports to write from the result. Formats without a
-// file are dropped: stdout carries the matrix, and the run shows godog's
-// progress on stderr.
-func imageOutputs(outs outputs, img string) (godogFormat string, reports []output) {
-	formats := []string{"progress"}
-	for _, o := range outs {
-		if o.path == "" {
-			continue
-		}
-		ext := filepath.Ext(o.path)
-		path := strings.TrimSuffix(o.path, ext) + "." + imageSlug(img) + ext
-		if slices.Contains(godogFormats, o.format) {
-			formats = append(formats, o.format+":"+path)
-			continue
-		}
-		reports = append(reports, output{format: o.format, path: path})
-	}
-	return strings.Join(formats, ","), reports
+	return run
 }
 
 // terminate removes a container, also after Ctrl-C has cancelled ctx.
@@ -319,16 +256,4 @@ func printLogs(ctx context.Context, stderr io.Writer, img string, c testcontaine
 func oneLine(err error) string {
 	line, _, _ := strings.Cut(err.Error(), "\n")
 	return line
-}
-
-// imageSlug turns an image reference into a file name part:
-// mariadb/maxscale:24.02 becomes mariadb-maxscale-24.02.
-func imageSlug(img string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
-			return r
-		}
-		return '-'
-	}, img)
 }

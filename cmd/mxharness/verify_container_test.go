@@ -72,7 +72,7 @@ func TestVerifyContainer(t *testing.T) {
 	if m := regexp.MustCompile(`\*\*total\*\* \| (\d+) conforms, (\d+) known deviation`).FindStringSubmatch(stdout.String()); m == nil {
 		t.Errorf("matrix totals: want conforming scenarios and the ledger's known deviations:\n%s", stdout.String())
 	}
-	junit, err := os.ReadFile(filepath.Join(dir, imageSlug(simulator.Image)+".junit.xml"))
+	junit, err := os.ReadFile(filepath.Join(dir, slug(simulator.Image)+".junit.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,19 +243,7 @@ func TestVerifyContainerRefuses(t *testing.T) {
 			if tt.needs != "" {
 				container.SkipIfImageAbsent(t, tt.needs, simulator.BuildHint)
 			}
-			var stdout, stderr bytes.Buffer
-			code := run(t.Context(), append(tt.args, "--matrix-dir", t.TempDir()), &stdout, &stderr)
-			if code != verifyUsage {
-				t.Errorf("status %d, want %d", code, verifyUsage)
-			}
-			if n := strings.Count(stderr.String(), "\n"); n != 1 {
-				t.Errorf("stderr has %d lines, want one:\n%s", n, stderr.String())
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr %q does not say %q", stderr.String(), w)
-				}
-			}
+			assertRefused(t, append(tt.args, "--matrix-dir", t.TempDir()), tt.want...)
 		})
 	}
 }

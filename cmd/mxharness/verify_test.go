@@ -350,6 +350,28 @@ func readJUnit(t *testing.T, path string) junit.Testsuites {
 	return suites
 }
 
+// assertRefused runs the command line args and fails unless it ends with
+// status 2 before running anything: nothing on stdout, and on stderr one
+// line that says each of want.
+func assertRefused(t *testing.T, args []string, want ...string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := run(t.Context(), args, &stdout, &stderr); code != verifyUsage {
+		t.Errorf("%q: status %d, want %d", args, code, verifyUsage)
+	}
+	if n := strings.Count(stderr.String(), "\n"); n != 1 {
+		t.Errorf("%q: stderr has %d lines, want one:\n%s", args, n, stderr.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("%q: stderr %q does not say %q", args, stderr.String(), w)
+		}
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("%q: stdout %q, want nothing (no run)", args, stdout.String())
+	}
+}
+
 // fakeMode is an extra verify mode, as verify_container.go adds one.
 type fakeMode struct {
 	on  bool
@@ -381,7 +403,7 @@ func TestVerifyModes(t *testing.T) {
 		t.Errorf("the mode got tags %q, ledgerSet %v; want the parsed @get and no --ledger", got.tags, got.ledgerSet)
 	}
 	status := run(t.Context(), []string{"verify", "--fake", "--api", "http://127.0.0.1:1", "--sql", "127.0.0.1:2"}, &stdout, &stderr)
-	if status != verifyUsage || !strings.Contains(stderr.String(), "cannot be combined") {
+	if status != verifyUsage || !strings.Contains(stderr.String(), "pick one") {
 		t.Errorf("verify --fake --api: exit %d, stderr %q; want %d and a refusal", status, stderr.String(), verifyUsage)
 	}
 }
