@@ -55,7 +55,7 @@ type operation struct {
 
 // serveHTTP runs MaxScale's request pipeline (catalogue §5.1).
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.preflight(w, r) || s.serveContract(w, r) {
+	if s.preflight(w, r) || s.serveContract(w, r) || s.serveGUI(w, r) {
 		return
 	}
 	// Authentication and authorisation on the original method.

@@ -13,6 +13,7 @@ package simulator
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -53,6 +54,7 @@ type Server struct {
 	cors      string    // WithCORS origin; "" when off
 	strict    bool      // WithStrictRequests
 	controlOn bool      // WithControlAPI
+	gui       fs.FS     // WithGUI; nil when off
 }
 
 // Option configures a Server.
@@ -66,6 +68,7 @@ type options struct {
 	control  bool
 	cors     string
 	strict   bool
+	gui      fs.FS
 }
 
 // WithLogger sets the logger (default: discard).
@@ -128,7 +131,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 			auth.WithDeviations(prof.observed)),
 		lastMod:   jsonapi.NewLastModified(o.clock.Now()),
 		startedAt: o.clock.Now(),
-		cors:      o.cors, strict: o.strict, controlOn: o.control,
+		cors:      o.cors, strict: o.strict, controlOn: o.control, gui: o.gui,
 	}
 	s.ops = s.operations()
 	if s.templates, err = templates(); err != nil {

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/mxharness/mxharness/simulator"
@@ -52,6 +54,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seedName := fs.String("seed", "", "create the synthetic sessions of a seed data `set` at start ("+strings.Join(seed.Names(), ", ")+")")
 	noControl := fs.Bool("no-control", false, "do not serve the control API on /sim/v1/ (docs/CONTROL.md)")
 	corsOrigin := fs.String("cors-origin", "", "answer browsers from `ORIGIN` (\"*\" for any) as MaxScale with CORS enabled (docs/FRONTEND.md); default off")
+	guiDir := fs.String("gui", "", "serve the built MaxGUI in `DIR` at / as MaxScale does (scripts/maxgui-build.sh builds it; docs/FRONTEND.md)")
 	strict := fs.Bool("strict-requests", false, "reject requests that depart from the contract with a 400 naming the rule (docs/FRONTEND.md)")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
@@ -96,6 +99,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *strict {
 		opts = append(opts, simulator.WithStrictRequests())
 	}
+	if *guiDir != "" {
+		gui, err := openGUI(*guiDir)
+		if err != nil {
+			fmt.Fprintln(stderr, "mxharness serve:", err)
+			return 2
+		}
+		opts = append(opts, simulator.WithGUI(gui))
+	}
 	run, err := simulator.Start(ctx, cfg, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "mxharness serve:", err)
@@ -111,6 +122,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "REST API  %s/v1/  (profile %s)\n", run.APIURL, *profile)
 	if !*noControl {
 		fmt.Fprintf(stdout, "control   %s/sim/v1/\n", run.APIURL)
+	}
+	if *guiDir != "" {
+		fmt.Fprintf(stdout, "MaxGUI    %s/  (admin/mariadb)\n", run.APIURL)
 	}
 	for _, svc := range cfg.Services {
 		fmt.Fprintf(stdout, "SQL       %s  %s (%s)\n", run.SQLAddrs[svc.Name], svc.Name, svc.Router)
@@ -137,4 +151,19 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("--log-format %q is neither text nor json", format)
+}
+
+// openGUI opens a built MaxGUI directory for WithGUI. The os.Root keeps
+// every file read inside it, symbolic links included, as MaxScale's
+// realpath check does.
+func openGUI(dir string) (iofs.FS, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--gui: %w", err)
+	}
+	if _, err := root.Stat("index.html"); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("--gui %s: no index.html: build MaxGUI with scripts/maxgui-build.sh and give the directory it prints", dir)
+	}
+	return root.FS(), nil
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -34,11 +37,16 @@ func TestServeStartsSeedsAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	var stdout, stderr syncBuffer
+	gui := t.TempDir()
+	const index = `<html><meta name="commitId" content="test"></html>`
+	if err := os.WriteFile(filepath.Join(gui, "index.html"), []byte(index), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	exit := make(chan int, 1)
 	go func() {
 		exit <- run(ctx, []string{"serve", "--api-addr", "127.0.0.1:0", "--listen", "RW-Split-Router=127.0.0.1:0",
 			"--listen", "Read-Connection-Router=127.0.0.1:0", "--seed", "demo", "--log-level", "warn",
-			"--cors-origin", "*", "--strict-requests"}, &stdout, &stderr)
+			"--cors-origin", "*", "--strict-requests", "--gui", gui}, &stdout, &stderr)
 	}()
 	apiLine := regexp.MustCompile(`REST API  (http://127\.0\.0\.1:\d+)/v1/`)
 	var api string
@@ -77,6 +85,15 @@ func TestServeStartsSeedsAndStops(t *testing.T) {
 			t.Errorf("no seeded sessions: %s", doc.Data)
 		}
 	}
+	if res, err := http.Get(api + "/"); err != nil {
+		t.Error(err)
+	} else {
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || string(body) != index {
+			t.Errorf("--gui: GET / = %d %q, want 200 and index.html", res.StatusCode, body)
+		}
+	}
 	strictReq, _ := http.NewRequestWithContext(t.Context(), "GET", api+"/v1/sessions?page%5Bsize%5D=x", nil)
 	strictReq.SetBasicAuth("admin", "mariadb")
 	if res, err := http.DefaultClient.Do(strictReq); err != nil || res.StatusCode != http.StatusBadRequest {
@@ -102,6 +119,8 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{"serve", "--log-format", "xml"},
 		{"serve", "--seed", "nope"},
 		{"serve", "--config", "/no/such/file.yaml"},
+		{"serve", "--gui", "/no/such/dir"},
+		{"serve", "--gui", t.TempDir()}, // no index.html
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(t.Context(), args, &stdout, &stderr); code != 2 {
