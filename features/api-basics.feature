@@ -21,7 +21,7 @@ Feature: REST API basics that sessions share with every resource
     Given a client "app" is connected to "RW-Split-Router"
     When I send GET "/v1/sessions/{app}"
     Then the response is a JSON API document
-    And the value at "/data/id" is a string
+    And the value at "/data/id" is "{app}"
 
   Scenario: The sessions collection is a JSON API collection document
     Given a client "app" is connected to "RW-Split-Router"

@@ -12,10 +12,21 @@ Feature: Pagination
     And the value at "/data" has 1 element
     And there is a value at "/links/next"
 
-  Scenario: page[number] skips whole pages
-    When I send GET "/v1/sessions?page[size]=1&page[number]=1"
+  # Other clients may be connected: the filter keeps the pages to this
+  # scenario's two sessions. Paging applies to the filtered rows.
+  Scenario: The first page is page[number]=0
+    When I send GET "/v1/sessions?filter=/attributes/client/connection_attributes/program_name=or(eq("{a.program}"),eq("{b.program}"))&page[size]=1&page[number]=0"
     Then the response status is 200
     And the value at "/data" has 1 element
+    And the response lists exactly one of my clients "a" and "b"
+    And there is a value at "/links/next"
+
+  Scenario: page[number] skips whole pages
+    When I send GET "/v1/sessions?filter=/attributes/client/connection_attributes/program_name=or(eq("{a.program}"),eq("{b.program}"))&page[size]=1&page[number]=1"
+    Then the response status is 200
+    And the value at "/data" has 1 element
+    And the response lists exactly one of my clients "a" and "b"
+    And there is no value at "/links/next"
 
   Scenario: A page past the end is empty
     When I send GET "/v1/sessions?page[size]=1&page[number]=1000000"

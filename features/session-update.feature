@@ -15,6 +15,7 @@ Feature: Update a session
     Then the response status is 204
     And the response has no body
     And the session parameter "<parameter>" of client "app" is true
+    And the session parameters of client "app" other than "<parameter>" are false
 
     Examples:
       | parameter   |

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -156,7 +157,9 @@ func lookupAddr(ctx context.Context, ip string) (string, error) {
 	if len(names) == 0 {
 		return "", fmt.Errorf("no name for %s", ip)
 	}
-	return names[0], nil
+	// A DNS answer ends in a dot; getnameinfo, which MaxScale asks, gives
+	// the name without it.
+	return strings.TrimSuffix(names[0], "."), nil
 }
 
 // Handler returns the REST API handler (with the control API on /sim/v1/

@@ -10,5 +10,6 @@ func stepDefs() []stepDef {
 	defs = append(defs, valueSteps()...)
 	defs = append(defs, clientSteps()...)
 	defs = append(defs, sessionSteps()...)
+	defs = append(defs, knownValueSteps()...)
 	return defs
 }

@@ -28,6 +28,10 @@ type sqlClient struct {
 	// session shows as remote and port.
 	host string
 	port int
+	// addr is the listener the client dialled; dialled is when it began
+	// to connect, a bound for the session's connected time and its age.
+	addr    string
+	dialled time.Time
 
 	mu   sync.Mutex // a driver connection is not safe for concurrent use
 	conn driver.Conn
@@ -63,6 +67,7 @@ func connectClient(ctx context.Context, name, service, addr, user, password, pro
 	if err != nil {
 		return nil, fmt.Errorf("client %q: %w", name, err)
 	}
+	dialled := time.Now()
 	conn, err := connector.Connect(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("client %q: connect to %s (%s) as %s: %w", name, service, addr, user, err)
@@ -77,6 +82,7 @@ func connectClient(ctx context.Context, name, service, addr, user, password, pro
 		id:   strconv.FormatUint(uint64(id), 10),
 		host: greeting.LocalAddr().(*net.TCPAddr).IP.String(),
 		port: greeting.LocalAddr().(*net.TCPAddr).Port,
+		addr: addr, dialled: dialled,
 		conn: conn, net: greeting,
 	}, nil
 }
