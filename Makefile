@@ -5,7 +5,7 @@ REDOCLY   ?= npx --yes @redocly/cli@2.77.0
 SPECTRAL  ?= npx --yes @stoplight/spectral-cli@6.16.3
 SPECS     := spec/sessions.yaml spec/control.yaml
 
-.PHONY: build test lint vet fmt serve verify bench image fuzz
+.PHONY: build test lint vet fmt serve verify mutate bench image fuzz
 
 build:
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/mxharness
@@ -30,6 +30,10 @@ serve:
 
 verify:
 	$(GO) run ./cmd/mxharness verify
+
+# The mutation campaign: every mutant must be killed by the suite.
+mutate:
+	$(GO) run ./cmd/mxharness mutate
 
 # The simulator as a container image: a static binary copied into FROM scratch (nothing to pull).
 IMAGE ?= mxharness/simulator:dev

@@ -5,12 +5,8 @@ package target
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net"
-	"net/http"
-	"time"
 
 	"github.com/mxharness/mxharness/simulator"
 	"github.com/mxharness/mxharness/simulator/config"
@@ -21,16 +17,8 @@ import (
 type Option func(*options)
 
 type options struct {
-	middleware func(http.Handler) http.Handler
-	sim        []simulator.Option
-	logger     *slog.Logger
-}
-
-// WithMiddleware puts mw in front of the simulator's REST API: the target's
-// API URL is then a server of its own that serves mw(simulator handler).
-// Tests use it to build deliberately broken variants of the simulator.
-func WithMiddleware(mw func(http.Handler) http.Handler) Option {
-	return func(o *options) { o.middleware = mw }
+	sim    []simulator.Option
+	logger *slog.Logger
 }
 
 // WithSimulatorOptions passes options (a clock, a logger) to simulator.Start.
@@ -38,8 +26,7 @@ func WithSimulatorOptions(opts ...simulator.Option) Option {
 	return func(o *options) { o.sim = append(o.sim, opts...) }
 }
 
-// WithLogger logs errors of the simulator's shutdown and of the middleware
-// server to l.
+// WithLogger logs errors of the simulator's shutdown to l.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.logger = l }
 }
@@ -85,36 +72,5 @@ func InProcess(ctx context.Context, profile string, opts ...Option) (steps.Targe
 			o.logger.Error("simulator stopped with an error", "err", err)
 		}
 	}
-	if o.middleware != nil {
-		url, stopFront, err := serveFront(o.middleware(run.Server.Handler()), o.logger)
-		if err != nil {
-			stop()
-			return steps.Target{}, nil, err
-		}
-		t.APIURL = url
-		stopSim := stop
-		stop = func() { stopFront(); stopSim() }
-	}
 	return t, stop, nil
-}
-
-// serveFront serves h on a new loopback port and returns its base URL and a
-// function that stops it.
-func serveFront(h http.Handler, logger *slog.Logger) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, fmt.Errorf("listen for the middleware: %w", err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("middleware server", "err", err)
-		}
-	}()
-	return "http://" + ln.Addr().String(), func() {
-		_ = srv.Close()
-		<-done
-	}, nil
 }
