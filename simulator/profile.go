@@ -3,14 +3,18 @@ package simulator
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/mxharness/mxharness/spec"
 )
 
 // Profile names.
 const (
-	// ProfileMaxScale behaves like MaxScale 24.02.4: every deviation the
-	// contract records for it, except security flaws.
+	// ProfileMaxScale, the default, behaves like MaxScale 24.02.4: every
+	// deviation the contract records for it, except security flaws. Every
+	// other release line the contract records has a profile of its own
+	// (Profiles).
 	ProfileMaxScale = "maxscale-24.02"
 	// ProfileDocumented behaves as the documentation says.
 	ProfileDocumented = "documented"
@@ -47,22 +51,67 @@ type profile struct {
 	ids  map[string]bool
 }
 
+// releasePrefix starts the name of every profile that behaves like a
+// MaxScale release line: "maxscale-" + MAJOR.MINOR.
+const releasePrefix = "maxscale-"
+
+// Profiles returns the profile names: "documented" and one per MaxScale
+// release line (MAJOR.MINOR) that the contract's x-observed records name in
+// their versions, sorted. A release line gets a profile by being recorded,
+// not by code.
+func Profiles() ([]string, error) {
+	devs, err := spec.Deviations()
+	if err != nil {
+		return nil, err
+	}
+	lines := map[string]bool{}
+	for _, d := range devs {
+		for _, v := range d.Versions {
+			lines[releaseLine(v)] = true
+		}
+	}
+	out := []string{ProfileDocumented}
+	for l := range lines {
+		out = append(out, releasePrefix+l)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// releaseLine is the MAJOR.MINOR of a version such as "24.02.4".
+func releaseLine(version string) string {
+	if i := strings.IndexByte(version, '.'); i >= 0 {
+		if j := strings.IndexByte(version[i+1:], '.'); j >= 0 {
+			return version[:i+1+j]
+		}
+	}
+	return version
+}
+
 func loadProfile(name string) (*profile, error) {
 	p := &profile{name: name, ids: map[string]bool{}}
-	switch name {
-	case ProfileMaxScale:
-		devs, err := spec.Deviations()
-		if err != nil {
-			return nil, fmt.Errorf("profile %s: %w", name, err)
+	if name == ProfileDocumented {
+		return p, nil
+	}
+	known, err := Profiles()
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", name, err)
+	}
+	if !slices.Contains(known, name) {
+		return nil, fmt.Errorf("unknown profile %q (known: %s)", name, strings.Join(known, ", "))
+	}
+	devs, err := spec.Deviations()
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", name, err)
+	}
+	line := strings.TrimPrefix(name, releasePrefix)
+	for _, d := range devs {
+		if d.Security { // a flaw or crash is never reproduced
+			continue
 		}
-		for _, d := range devs {
-			if !d.Security { // a flaw or crash is never reproduced
-				p.ids[d.ID] = true
-			}
+		if slices.ContainsFunc(d.Versions, func(v string) bool { return releaseLine(v) == line }) {
+			p.ids[d.ID] = true
 		}
-	case ProfileDocumented:
-	default:
-		return nil, fmt.Errorf("unknown profile %q (known: %s, %s)", name, ProfileMaxScale, ProfileDocumented)
 	}
 	return p, nil
 }

@@ -79,8 +79,9 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 func WithClock(c clock.Clock) Option { return func(o *options) { o.clock = c } }
 
 // WithProfile selects the behaviour profile: "maxscale-24.02" (default,
-// what MaxScale 24.02.4 does) or "documented" (what its documentation
-// says). Profiles never reproduce a security flaw or a crash.
+// what MaxScale 24.02.4 does), another release line's "maxscale-MAJOR.MINOR"
+// (Profiles lists them) or "documented" (what its documentation says).
+// Profiles never reproduce a security flaw or a crash.
 func WithProfile(name string) Option { return func(o *options) { o.profile = name } }
 
 // WithResolver sets the reverse-DNS resolver used for ?rdns=true (default:

@@ -2,23 +2,34 @@ package steps_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mxharness/mxharness/features"
+	"github.com/mxharness/mxharness/simulator"
 	"github.com/mxharness/mxharness/steps"
 	"github.com/mxharness/mxharness/target"
 )
 
 // TestFeatures runs every embedded scenario against the in-process simulator
-// in both profiles: "documented" must conform everywhere with no ledger, and
-// "maxscale-24.02" must show exactly the 24.02 ledger's required deviations
-// and nothing else. Each scenario is a subtest (godog's TestingT).
+// in every profile: "documented" must conform everywhere with no ledger, and
+// each release line's profile (maxscale-24.02, maxscale-23.08, ...) must show
+// exactly the required deviations of the ledger of the same name and nothing
+// else. Each scenario is a subtest (godog's TestingT).
 func TestFeatures(t *testing.T) {
-	for _, tc := range []struct{ profile, ledger string }{
-		{"documented", ""},
-		{"maxscale-24.02", "maxscale-24.02"},
-	} {
+	profiles, err := simulator.Profiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(profiles, simulator.ProfileMaxScale) {
+		t.Fatalf("profiles %v lack %s", profiles, simulator.ProfileMaxScale)
+	}
+	for _, profile := range profiles {
+		tc := struct{ profile, ledger string }{profile, profile}
+		if profile == simulator.ProfileDocumented {
+			tc.ledger = ""
+		}
 		t.Run(tc.profile, func(t *testing.T) {
 			t.Parallel()
 			tgt, stop, err := target.InProcess(t.Context(), tc.profile)

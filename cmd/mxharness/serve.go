@@ -50,7 +50,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiAddr := fs.String("api-addr", "", "REST API `HOST:PORT` (default from the configuration: 127.0.0.1:8989)")
 	listen := listenFlags{}
 	fs.Var(listen, "listen", "`SERVICE=HOST:PORT` listener address of a service (repeatable)")
-	profile := fs.String("profile", simulator.ProfileMaxScale, "behaviour `profile`: maxscale-24.02 (what MaxScale 24.02.4 does) or documented")
+	profile := fs.String("profile", simulator.ProfileMaxScale, "behaviour `profile`: "+profileList()+" (maxscale-X.Y: what that MaxScale release line does; documented: what its docs say)")
 	seedName := fs.String("seed", "", "create the synthetic sessions of a seed data `set` at start ("+strings.Join(seed.Names(), ", ")+")")
 	noControl := fs.Bool("no-control", false, "do not serve the control API on /sim/v1/ (docs/CONTROL.md)")
 	corsOrigin := fs.String("cors-origin", "", "answer browsers from `ORIGIN` (\"*\" for any) as MaxScale with CORS enabled (docs/FRONTEND.md); default off")

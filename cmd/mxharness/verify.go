@@ -38,14 +38,6 @@ const (
 	verifyUsage = 2 // bad flags, or the suite could not run (target unreachable, report not written)
 )
 
-// profileLedgers maps each simulator profile to the ledger the suite judges
-// it with: the observed profile deviates exactly as MaxScale 24.02.4 does,
-// the documented one not at all.
-var profileLedgers = map[string]string{
-	"maxscale-24.02": "maxscale-24.02",
-	"documented":     "",
-}
-
 // noLedger is the --ledger value that asks for no ledger at all.
 const noLedger = "none"
 
@@ -171,7 +163,7 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	// The flag package prints a mistake and the whole usage; runVerify
 	// prints the mistake alone, and the usage only for -h.
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&cfg.profile, "profile", "maxscale-24.02", "simulator profile of the embedded target: maxscale-24.02 (behaves like MaxScale 24.02.4) or documented (behaves as the docs say)")
+	fs.StringVar(&cfg.profile, "profile", "maxscale-24.02", "simulator profile of the embedded target: "+profileList()+" (maxscale-X.Y behaves like that MaxScale release line, documented as the docs say)")
 	fs.StringVar(&cfg.apiURL, "api", "", "REST API `URL` of a running MaxScale or mxharness serve (e.g. http://127.0.0.1:8989); without it the suite runs against an embedded simulator")
 	fs.StringVar(&cfg.sqlAddr, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router); required with --api")
 	fs.StringVar(&cfg.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the target's readconnroute listener (Read-Connection-Router); scenarios that need it skip without it")
@@ -214,7 +206,7 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	case cfg.ledgerSet:
 		cfg.ledger = ledger.value
 	case cfg.apiURL == "":
-		cfg.ledger = profileLedgers[cfg.profile]
+		cfg.ledger, _ = profileLedger(cfg.profile)
 	}
 	return cfg, modes, nil
 }
@@ -308,8 +300,8 @@ flags:
 `
 
 func (cfg *verifyConfig) check() error {
-	if _, ok := profileLedgers[cfg.profile]; !ok {
-		return fmt.Errorf("unknown --profile %q: want maxscale-24.02 or documented", cfg.profile)
+	if _, ok := profileLedger(cfg.profile); !ok {
+		return fmt.Errorf("unknown --profile %q: want %s", cfg.profile, profileList())
 	}
 	if cfg.apiURL != "" {
 		if !isHTTPURL(cfg.apiURL) {
