@@ -207,17 +207,24 @@ step_install() {
 }
 
 step_maxctrl() {
-	# maxctrl from the same tree: the Node program in maxctrl/, run with the system node.
-	if [ -d "$src/maxctrl/node_modules" ] && [ -z "$rebuild" ]; then echo "maxctrl node_modules present"; else
-		(cd "$src/maxctrl" && npm install --no-audit --no-fund)
+	# maxctrl from the same tree: the Node program in maxctrl/, run with the system node (what
+	# MaxScale's own WITH_SYSTEM_NODEJS package does, minus the webpack bundle).
+	local c=$src/maxctrl v
+	v=$(sed -n 's/^MAXSCALE_VERSION_\(MAJOR\|MINOR\|PATCH\):STRING=//p' "$build/CMakeCache.txt" | paste -sd.)
+	[ -n "$v" ] || die "no MaxScale version in $build/CMakeCache.txt (configure first)"
+	sed "s/@MAXSCALE_VERSION@/$v/" "$c/lib/version.js.in" >"$c/lib/version.js"
+	if [ -d "$c/node_modules" ] && [ -z "$rebuild" ]; then echo "maxctrl node_modules present"; else
+		# npm ci refuses the lock files of some releases with a current npm (fsevents); install
+		# resolves the same pinned versions from package-lock.json where it can.
+		(cd "$c" && npm install --no-audit --no-fund --omit=dev)
 	fi
 	mkdir -p "$install/bin"
 	cat >"$install/bin/maxctrl" <<-EOF
 	#!/bin/sh
-	exec node "$src/maxctrl/maxctrl.js" "\$@"
+	exec node "$c/maxctrl.js" "\$@"
 	EOF
 	chmod +x "$install/bin/maxctrl"
-	"$install/bin/maxctrl" --version
+	echo "maxctrl $("$install/bin/maxctrl" --version)"
 }
 
 # The backend: one Debian MariaDB on 127.0.0.1:3306, shared by all releases, with the account of
@@ -264,20 +271,33 @@ config() {
 
 step_start() {
 	step_stop
-	rm -rf "$run"; mkdir -p "$run"/{lib,log,cache,run,persist,etc}
+	rm -rf "$run"; mkdir -p "$run"/{lib,log,cache,run,persist,etc/maxscale.modules.d}
 	config >"$run/etc/maxscale.cnf"
+	local plugins
+	plugins=$(dirname "$(dpkg -L libmariadb3 | grep '/plugin/caching_sha2_password.so$' | head -1)")
+	# Root needs --user=root; every folder MaxScale writes is under $run, so that releases
+	# running side by side share nothing but the backend.
 	"$install/bin/maxscale" --user=root --config="$run/etc/maxscale.cnf" \
-		--libdir="$install/lib/maxscale" --basedir="$install" --datadir="$run/lib" \
-		--logdir="$run/log" --cachedir="$run/cache" --piddir="$run/run" --persistdir="$run/persist" \
-		--sharedir="$install/share/maxscale" --connector_plugindir="$install/lib/maxscale/plugin"
+		--libdir="$install/lib/maxscale" --sharedir="$install/share/maxscale" \
+		--datadir="$run/lib" --logdir="$run/log" --cachedir="$run/cache" --piddir="$run/run" \
+		--persistdir="$run/persist" --module_configdir="$run/etc/maxscale.modules.d" \
+		--connector_plugindir="$plugins"
+	local api=http://127.0.0.1:$rest_port/v1 up=
 	for _ in $(seq 60); do
-		curl -fsS -u admin:mariadb "http://127.0.0.1:$rest_port/v1/maxscale" >/dev/null 2>&1 && break
+		curl -fsS -u admin:mariadb "$api/maxscale" >/dev/null 2>&1 && { up=1; break; }
 		sleep 1
 	done
-	curl -fsS -u admin:mariadb "http://127.0.0.1:$rest_port/v1/maxscale" |
-		sed -n 's/.*"version": *"\([^"]*\)".*/MaxScale \1 answers on REST/p' | head -1 ||
-		{ tail -30 "$run/log/maxscale.log"; die "MaxScale $name did not start"; }
-	echo "verify flags: --api http://127.0.0.1:$rest_port --sql 127.0.0.1:$rws_port --sql-rconn 127.0.0.1:$rcr_port"
+	[ -n "$up" ] || { tail -30 "$run/log/maxscale.log"; die "MaxScale $name did not answer on $api"; }
+	# The read-only REST account the @readonly scenarios use (what verify --container creates).
+	curl -fsS -u admin:mariadb -H 'Content-Type: application/json' -X POST "$api/users/inet" \
+		-d '{"data":{"id":"basic","type":"inet","attributes":{"password":"mariadb","account":"basic"}}}'
+	# Wait until the monitor has found server1 and a client gets through RW-Split-Router.
+	for _ in $(seq 60); do
+		mariadb -h127.0.0.1 -P"$rws_port" -umaxuser -pmaxpwd -e 'SELECT 1' >/dev/null 2>&1 && break
+		sleep 1
+	done
+	curl -fsS -u admin:mariadb "$api/maxscale" | tr -d ' \n' | grep -o '"version":"[^"]*"' | head -1
+	echo "verify flags: --api http://127.0.0.1:$rest_port --sql 127.0.0.1:$rws_port --sql-rconn 127.0.0.1:$rcr_port --ro-user basic --ro-password mariadb"
 	echo "maxctrl: $install/bin/maxctrl --hosts 127.0.0.1:$rest_port"
 }
 
