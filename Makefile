@@ -5,7 +5,7 @@ REDOCLY   ?= npx --yes @redocly/cli@2.77.0
 SPECTRAL  ?= npx --yes @stoplight/spectral-cli@6.16.3
 SPECS     := spec/sessions.yaml spec/control.yaml
 
-.PHONY: build test lint vet fmt serve verify mutate bench image fuzz
+.PHONY: build test lint vet fmt serve verify mutate bench bench-peers image fuzz
 
 build:
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/mxharness
@@ -52,3 +52,10 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The simulator beside the bare handler writing its bytes, Prism 5.16 and, with MAXSCALE=URL, a real
+# MaxScale: the same closed-loop load on each, one markdown table (docs/PERFORMANCE.md).
+MAXSCALE ?=
+BENCH_PEERS_FLAGS ?=
+bench-peers:
+	$(GO) run ./cmd/mxharness bench-peers $(if $(MAXSCALE),--maxscale $(MAXSCALE)) $(BENCH_PEERS_FLAGS)

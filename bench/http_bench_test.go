@@ -95,20 +95,6 @@ func discard(base string, x exchange) (int, error) {
 
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
-// bareHandler writes status, content type and body and nothing else,
-// after reading the request body as any handler must.
-func bareHandler(status int, contentType string, body []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		if contentType != "" {
-			w.Header().Set("Content-Type", contentType)
-		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	})
-}
-
 // benchAgainstBare benchmarks x on the simulator at simURL and on a bare
 // handler answering what the simulator answered, in that order, as the
 // sub-benchmarks bare and sim, from parallel clients; with serial also
@@ -124,7 +110,8 @@ func benchAgainstBare(b *testing.B, simURL string, x exchange, wantStatus int, s
 		b.Fatal(err)
 	}
 	resp.Body.Close()
-	bare := httptest.NewServer(bareHandler(status, resp.Header.Get("Content-Type"), body))
+	bare := httptest.NewServer(BareHandler{Exchange{Method: x.method, Path: x.path}.Key(): {
+		Status: status, ContentType: resp.Header.Get("Content-Type"), Body: body}})
 	defer bare.Close()
 
 	type mode struct {
