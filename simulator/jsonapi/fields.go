@@ -55,28 +55,46 @@ func (f fieldsParam) apply(doc map[string]any) map[string]any {
 
 // resource keeps, inside `attributes` and separately inside
 // `relationships`, only what the paths select; a member that ends up empty
-// is removed. Resources of another type are returned unchanged.
+// is removed. Resources of another type are returned unchanged. A Frozen
+// or an Overlay stays one: only its selected members are read, from their
+// kept encodings, and the members it keeps are copied from those.
 func (f fieldsParam) resource(v any) any {
-	res, ok := AsObject(v)
-	if !ok {
+	typ, isObj, _ := memberOf(v, "type")
+	if t, ok := plain(typ).(string); !isObj || !ok || t != f.typ {
 		return v
 	}
-	if t, ok := res["type"].(string); !ok || t != f.typ {
-		return v
+	var o *Overlay
+	switch x := v.(type) {
+	case *Frozen:
+		o = x.With()
+	case *Overlay:
+		o = x
 	}
-	out := copyObject(res, 0)
+	var out map[string]any
+	if o == nil {
+		res, _ := AsObject(v)
+		out = copyObject(res, 0)
+	}
 	for _, member := range []string{"attributes", "relationships"} {
-		orig, present := res[member]
+		orig, _, present := memberOf(v, member)
 		if !present {
 			continue
 		}
 		// A member that is not an object selects nothing and goes.
-		obj, _ := AsObject(orig)
-		if selected := f.selectPaths(obj); len(selected) == 0 {
+		selected := f.selectPaths(orig)
+		switch {
+		case o != nil && len(selected) == 0:
+			o = o.Without(member)
+		case o != nil:
+			o = o.With(Member{Key: member, Value: selected})
+		case len(selected) == 0:
 			delete(out, member)
-		} else {
+		default:
 			out[member] = selected
 		}
+	}
+	if o != nil {
+		return o
 	}
 	return out
 }
@@ -85,22 +103,23 @@ func (f fieldsParam) resource(v any) any {
 // MaxScale computes it: each path is projected (a missing key leaves an
 // empty object, a non-object is kept whole) and the projections are
 // merged. It returns nil when nothing is selected.
-func (f fieldsParam) selectPaths(obj map[string]any) map[string]any {
+func (f fieldsParam) selectPaths(obj any) map[string]any {
 	var selected map[string]any
 	for _, path := range f.paths {
 		if len(path) == 0 {
 			// An item made only of slashes keeps the whole member.
-			if len(obj) > 0 {
+			if whole, _ := AsObject(obj); len(whole) > 0 {
 				selected = ensureObject(selected)
-				mergeInto(selected, obj)
+				mergeInto(selected, whole)
 			}
 			continue
 		}
-		if _, ok := obj[path[0]]; !ok {
+		child, _, found := memberOf(obj, path[0])
+		if !found {
 			continue // projects to {}: adds nothing
 		}
 		selected = ensureObject(selected)
-		selectInto(selected, obj, path)
+		selectInto(selected, path[0], child, path[1:])
 	}
 	return selected
 }
@@ -112,15 +131,17 @@ func ensureObject(m map[string]any) map[string]any {
 	return m
 }
 
-// selectInto merges the projection of obj on path (non-empty, its first
-// key present in obj) into dest without building the projection first:
-// the small maps that building it allocated, only to merge and drop them,
-// dominated the profile of fields over 10,000 sessions.
-func selectInto(dest, obj map[string]any, path []string) {
-	key := path[0]
-	child := obj[key]
-	childObj, childIsObj := AsObject(child)
-	if len(path) == 1 || !childIsObj {
+// selectInto merges the projection of child (the member key of an object)
+// on rest into dest without building the projection first: the small maps
+// that building it allocated, only to merge and drop them, dominated the
+// profile of fields over 10,000 sessions.
+func selectInto(dest map[string]any, key string, child any, rest []string) {
+	var next any
+	childIsObj, found := false, false
+	if len(rest) > 0 {
+		next, childIsObj, found = memberOf(child, rest[0])
+	}
+	if !childIsObj {
 		mergeMember(dest, key, child) // the projection keeps child whole
 		return
 	}
@@ -133,8 +154,8 @@ func selectInto(dest, obj map[string]any, path []string) {
 	} else {
 		target = map[string]any{}
 	}
-	if _, ok := childObj[path[1]]; ok {
-		selectInto(target, childObj, path[1:])
+	if found {
+		selectInto(target, rest[0], next, rest[1:])
 	}
 	dest[key] = target
 }

@@ -115,11 +115,14 @@ func sortMembers(ms []Member) {
 
 // memberEncodings are the compact encodings of an object's members in key
 // order: member i, `"key":value` without a separating comma, is
-// buf[ends[i-1]:ends[i]].
+// buf[ends[i-1]:ends[i]]. lossy[i] marks a member whose encoding does not
+// decode to its value (invalid UTF-8, NaN…): the query language reads
+// those from the built object, every other member from its encoding.
 type memberEncodings struct {
-	keys []string
-	ends []int
-	buf  []byte
+	keys  []string
+	ends  []int
+	lossy []bool
+	buf   []byte
 }
 
 func (m *memberEncodings) member(i int) []byte {
@@ -145,11 +148,12 @@ func encodeMembers(obj map[string]any) *memberEncodings {
 	e := getEncoder(false, nil)
 	e.worker = true // an object's members are small: never split them
 	members := e.sortedMembers(0, obj)
-	m := &memberEncodings{keys: make([]string, len(members)), ends: make([]int, len(members))}
+	m := &memberEncodings{keys: make([]string, len(members)), ends: make([]int, len(members)), lossy: make([]bool, len(members))}
 	for i, mem := range members {
+		e.lossy = false
 		e.memberKey(mem.key, 0)
 		e.value(mem.value, 1)
-		m.keys[i], m.ends[i] = mem.key, len(e.buf)
+		m.keys[i], m.ends[i], m.lossy[i] = mem.key, len(e.buf), e.lossy
 	}
 	m.buf = slices.Clone(e.buf)
 	clear(e.members[0])
@@ -195,6 +199,12 @@ func (e *encoder) overlay(base *Frozen, fresh []Member, omit []string, depth int
 func (e *encoder) indented(compact []byte, depth int) {
 	depth++ // the member's own line
 	e.newline(depth)
+	e.reindent(compact, depth)
+}
+
+// reindent writes compact JSON (a value, or a member's `"key":value`) at
+// depth in the pretty format.
+func (e *encoder) reindent(compact []byte, depth int) {
 	for i := 0; i < len(compact); i++ {
 		switch c := compact[i]; c {
 		case '"':

@@ -178,7 +178,7 @@ func keepBuffer(b []byte) {
 
 func getEncoder(pretty bool, w io.Writer) *encoder {
 	e := encoders.Get().(*encoder)
-	e.pretty, e.w, e.err, e.written, e.worker = pretty, w, nil, 0, false
+	e.pretty, e.w, e.err, e.written, e.worker, e.lossy = pretty, w, nil, 0, false, false
 	e.buf = e.buf[:0]
 	return e
 }
@@ -212,6 +212,10 @@ type encoder struct {
 	// worker marks an encoder that encodes part of a large array for
 	// another: it never splits arrays itself.
 	worker bool
+	// lossy is set when a value was written that decoding the output
+	// would not give back (invalid UTF-8, NaN, an integer above
+	// MaxInt64, a value converted through encoding/json).
+	lossy bool
 }
 
 // flushAt is the buffered size at which a streaming encoder writes out.
@@ -273,8 +277,10 @@ func (e *encoder) value(v any, depth int) {
 	case int8:
 		e.int(int64(x))
 	case uint64:
+		e.lossy = e.lossy || x > math.MaxInt64
 		e.buf = strconv.AppendUint(e.buf, x, 10)
 	case uint:
+		e.lossy = e.lossy || uint64(x) > math.MaxInt64
 		e.buf = strconv.AppendUint(e.buf, uint64(x), 10)
 	case uint32:
 		e.int(int64(x))
@@ -283,8 +289,10 @@ func (e *encoder) value(v any, depth int) {
 	case uint8:
 		e.int(int64(x))
 	case float64:
+		e.lossy = e.lossy || math.IsNaN(x) || math.IsInf(x, 0)
 		e.buf = AppendReal(e.buf, x)
 	case float32:
+		e.lossy = e.lossy || math.IsNaN(float64(x)) || math.IsInf(float64(x), 0)
 		e.buf = AppendReal(e.buf, float64(x))
 	case map[string]any:
 		for i, m := range e.sortedMembers(depth, x) {
@@ -316,12 +324,20 @@ func (e *encoder) value(v any, depth int) {
 		}
 		e.closeArray(depth, len(x))
 	case json.Number:
+		e.lossy = true
 		e.number(x)
 	case *Frozen:
 		e.overlay(x, nil, nil, depth)
 	case *Overlay:
 		e.overlay(x.base, x.fresh, x.omit, depth)
+	case raw:
+		if e.pretty {
+			e.reindent(x, depth)
+		} else {
+			e.buf = append(e.buf, x...)
+		}
 	default:
+		e.lossy = true
 		e.value(viaEncodingJSON(x), depth)
 	}
 }
@@ -536,6 +552,7 @@ func (e *encoder) str(s string) {
 			}
 			b = append(b, s[start:i]...)
 			b = append(b, "\uFFFD"...)
+			e.lossy = true
 			i++
 			start = i
 			continue

@@ -23,6 +23,25 @@ func jsonPointer(v any, ptr string) (any, bool) {
 		} else {
 			ptr = ""
 		}
+		if r, ok := v.(raw); ok && r[0] == '[' {
+			idx, isIndex := pointerIndex(comp)
+			if !isIndex {
+				return nil, false
+			}
+			var found raw
+			r.elements(func(el raw) bool {
+				if idx == 0 {
+					found = el
+				}
+				idx--
+				return found != nil
+			})
+			if found == nil {
+				return nil, false
+			}
+			v = found
+			continue
+		}
 		if arr, ok := asArray(v); ok {
 			idx, isIndex := pointerIndex(comp)
 			if !isIndex || idx >= int64(len(arr)) {
@@ -31,13 +50,11 @@ func jsonPointer(v any, ptr string) (any, bool) {
 			v = arr[idx]
 			continue
 		}
-		obj, ok := AsObject(v)
-		if !ok {
+		child, _, found := memberOf(v, comp)
+		if !found {
 			return nil, false
 		}
-		if v, ok = obj[comp]; !ok {
-			return nil, false
-		}
+		v = child
 	}
 }
 
@@ -131,10 +148,8 @@ func walkPath(v any, path string, visit func(any) bool) bool {
 	if key == "*" {
 		return walkChildren(v, rest, visit)
 	}
-	if obj, ok := AsObject(v); ok {
-		if child, ok := obj[key]; ok {
-			return walkPath(child, rest, visit)
-		}
+	if child, _, found := memberOf(v, key); found {
+		return walkPath(child, rest, visit)
 	}
 	return false
 }
@@ -145,6 +160,7 @@ func walkPath(v any, path string, visit func(any) bool) bool {
 // used as a key once its surrounding quotes are stripped, and the
 // stripping carries over to the following items.
 func walkBracket(v any, key, rest string, visit func(any) bool) bool {
+	v = plain(v) // decoded once for both readings below
 	arr, isArr := asArray(v)
 	obj, isObj := AsObject(v)
 	for item := range strings.SplitSeq(key, ",") {
@@ -166,6 +182,9 @@ func walkBracket(v any, key, rest string, visit func(any) bool) bool {
 }
 
 func walkChildren(v any, rest string, visit func(any) bool) bool {
+	if r, ok := v.(raw); ok && r[0] == '[' {
+		return r.elements(func(el raw) bool { return walkPath(el, rest, visit) })
+	}
 	if arr, ok := asArray(v); ok {
 		for _, el := range arr {
 			if walkPath(el, rest, visit) {

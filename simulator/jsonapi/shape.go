@@ -92,7 +92,7 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 			}
 			root = filterRows(root, func(row any) bool {
 				v, ok := jsonPointer(row, ptr)
-				return ok && m(v)
+				return ok && m(plain(v))
 			})
 		}
 	}
@@ -116,7 +116,7 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 		root = filterRows(root, func(row any) bool {
 			matched := false
 			jsonPath(row, path, func(node any) bool {
-				matched = m(node)
+				matched = m(plain(node))
 				return matched
 			})
 			return matched

@@ -43,7 +43,8 @@ func uintScalar(u uint64) any {
 
 // AsObject returns v as map[string]any: a map[string]any itself, a copy
 // of the other map types Marshal knows, and the object a Frozen or an
-// Overlay stands for, built afresh. Callers only read it.
+// Overlay stands for, built afresh, or a raw encoding decoded. Callers
+// only read it.
 func AsObject(v any) (map[string]any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
@@ -56,6 +57,12 @@ func AsObject(v any) (map[string]any, bool) {
 		return x.Value(), true
 	case *Overlay:
 		return x.Value(), true
+	case raw:
+		if x[0] != '{' {
+			return nil, false
+		}
+		obj, ok := plain(x).(map[string]any)
+		return obj, ok
 	}
 	return nil, false
 }
@@ -78,6 +85,12 @@ func asArray(v any) ([]any, bool) {
 		return convertSlice(x), true
 	case []map[string]any:
 		return convertSlice(x), true
+	case raw:
+		if x[0] != '[' {
+			return nil, false
+		}
+		arr, ok := plain(x).([]any)
+		return arr, ok
 	}
 	return nil, false
 }
