@@ -10,7 +10,7 @@ Feature: Pagination
     When I send GET "/v1/sessions?page[size]=1"
     Then the response status is 200
     And the value at "/data" has 1 element
-    And there is a value at "/links/next"
+    And the link at "/links/next" leads to page[number]=1 of page[size]=1 of "/v1/sessions/"
 
   # Other clients may be connected: the filter keeps the pages to this
   # scenario's two sessions. Paging applies to the filtered rows.
@@ -19,7 +19,7 @@ Feature: Pagination
     Then the response status is 200
     And the value at "/data" has 1 element
     And the response lists exactly one of my clients "a" and "b"
-    And there is a value at "/links/next"
+    And the link at "/links/next" leads to page[number]=1 of page[size]=1 of "/v1/sessions/"
 
   Scenario: page[number] skips whole pages
     When I send GET "/v1/sessions?filter=/attributes/client/connection_attributes/program_name=or(eq("{a.program}"),eq("{b.program}"))&page[size]=1&page[number]=1"

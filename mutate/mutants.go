@@ -3,6 +3,7 @@ package mutate
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -32,6 +33,9 @@ type Mutant struct {
 	// (sessions it hid, restarts it saw) lives in the closure.
 	Rewrite func(Env) Middleware
 }
+
+// pageNumber is the page[number] of a pagination link.
+var pageNumber = regexp.MustCompile(`(page%5Bnumber%5D=)[0-9]+`)
 
 // Profiles of the embedded simulator a mutant runs in.
 const (
@@ -283,6 +287,18 @@ var Mutants = []Mutant{
 	{Name: "page-next-link-missing", Breaks: "A26", Statement: "the links object will have pagination links to the next page if more elements are available",
 		Profile: observed, Tags: "@paging",
 		Rewrite: static(editJSON(getList, func(_ *http.Request, doc map[string]any) { delete(object(doc, "links"), "next") }))},
+	{Name: "page-next-link-same-page", Breaks: "A26", Statement: "the links object will have pagination links to the next page",
+		Profile: observed, Tags: "@paging",
+		Rewrite: static(editJSON(getList, func(r *http.Request, doc map[string]any) {
+			links := object(doc, "links")
+			if next, ok := links["next"].(string); ok {
+				n := r.URL.Query().Get("page[number]")
+				if n == "" {
+					n = "0"
+				}
+				links["next"] = pageNumber.ReplaceAllString(next, "${1}"+n)
+			}
+		}))},
 	{Name: "page-number-without-size", Breaks: "A27", Statement: "If defined, page[size] must also be defined, otherwise this parameter is ignored.",
 		Profile: observed, Tags: "@paging",
 		Rewrite: static(editQuery(getList, func(q url.Values) {

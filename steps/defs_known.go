@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"reflect"
 	"runtime"
@@ -107,6 +108,23 @@ func knownValueSteps() []stepDef {
 				return fmt.Errorf("%s is %s, want one of the servers of %s: %q", a[0], describe(v), a[1], servers)
 			}
 			return nil
+		}),
+		def(`^the link at "([^"]*)" leads to page\[number\]=(\d+) of page\[size\]=(\d+) of "([^"]+)"$`, func(_ context.Context, s *scenario, a []string, _ string) error {
+			want, err := s.link(a[3])
+			if err != nil {
+				return err
+			}
+			return s.checkValue(a[0], func(v any) error {
+				str, _ := v.(string)
+				u, err := url.Parse(str)
+				if err != nil || u.Query().Get("page[number]") != a[1] || u.Query().Get("page[size]") != a[2] {
+					return fmt.Errorf("is %s, want a link to page[number]=%s with page[size]=%s", describe(v), a[1], a[2])
+				}
+				if u.RawQuery = ""; u.String() != want {
+					return fmt.Errorf("is %s, want a link to %s with a page query", describe(v), want)
+				}
+				return nil
+			})
 		}),
 		def(`^the session parameters of client "([^"]+)" other than "([^"]+)" are false$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
 			if _, err := s.getSession(ctx, a[0]); err != nil {
