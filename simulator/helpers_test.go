@@ -196,15 +196,7 @@ func (s *sim) sessionIDs(t *testing.T) []string {
 func (s *sim) dial(t *testing.T, service string) (*sql.Conn, string) {
 	t.Helper()
 	before := s.sessionIDs(t)
-	cfg := mysql.NewConfig()
-	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "maxuser", "maxpwd", "tcp", s.SQLAddrs[service]
-	connector, err := mysql.NewConnector(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(connector)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(t.Context())
+	conn, err := s.openDB(t, service).Conn(t.Context())
 	if err != nil {
 		t.Fatalf("connect to %s: %v", service, err)
 	}
@@ -216,6 +208,21 @@ func (s *sim) dial(t *testing.T, service string) (*sql.Conn, string) {
 	}
 	t.Fatal("no new session after connecting")
 	return nil, ""
+}
+
+// openDB opens a go-sql-driver pool to a service as maxuser; closing it
+// closes its clients' sockets.
+func (s *sim) openDB(t *testing.T, service string) *sql.DB {
+	t.Helper()
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr = "maxuser", "maxpwd", "tcp", s.SQLAddrs[service]
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // eventually polls cond every 20 ms until it holds or 10 s pass.

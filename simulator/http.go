@@ -64,6 +64,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeStatic(w, r, d.Reply)
 		return
 	}
+	s.logins.Record(d.Identity.User, s.clock.Now())
 	// The body is parsed for every verb: invalid JSON is a static 400.
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {

@@ -3,6 +3,7 @@ package simulator
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/mxharness/mxharness/simulator/config"
 	"github.com/mxharness/mxharness/simulator/jsonapi"
@@ -11,118 +12,151 @@ import (
 // MaxScaleVersion is the version the simulator reports.
 const MaxScaleVersion = "24.02.4"
 
-// The read-only endpoints the session tooling touches: /v1/maxscale,
-// services, filters and servers. They describe the configuration; only
-// what the contract and MaxCtrl read is rendered.
+// The API's objects besides sessions are data: a table of kinds (kinds.go),
+// each with the contract's operationIds of its routes, and a function that
+// renders its objects from the configuration and the live sessions. One
+// pair of handlers serves them all: a collection, or one object found by
+// the route's parameter with MaxScale's placeholder check.
+
+// kind is one kind of object of the REST API.
+type kind struct {
+	// list and get are the operationIds of the collection and of one
+	// object ("" when the kind has no such route); a kind with get and no
+	// param is a single resource (/v1/maxscale).
+	list, get string
+	// path is the collection's path under the base, with its trailing
+	// slash ("monitors/", "maxscale/threads/").
+	path string
+	// param is the get route's path parameter; noun is MaxScale's word
+	// for it in "<x> is not a <noun>" (the placeholder's name).
+	param, noun string
+	// objects renders every object of the kind for one request.
+	objects func(v *view) []map[string]any
+}
+
+// view is what one request's renderers share: the request, the base of
+// its links and the live session counts, taken once.
+type view struct {
+	s *Server
+	q *request
+	// links replaces the document's links when a renderer sets it (the
+	// log's pages).
+	links map[string]any
+	// refused is the error reply a renderer answers instead, for a query
+	// it cannot take.
+	refused *reply
+
+	counted    bool
+	perService map[string]int // sessions of each service
+	perServer  map[string]int // backend connections to each server
+	perThread  map[int]int    // sessions of each routing worker
+}
+
+func (s *Server) newView(q *request) *view { return &view{s: s, q: q} }
+
+// count takes the live session counts, once per view.
+func (v *view) count() {
+	if v.counted {
+		return
+	}
+	v.counted = true
+	v.perService, v.perServer, v.perThread = map[string]int{}, map[string]int{}, map[int]int{}
+	for _, snap := range v.s.reg.List() {
+		v.perService[snap.Service]++
+		v.perThread[snap.Thread]++
+		for _, b := range snap.Backends {
+			v.perServer[b.Server]++
+		}
+	}
+}
+
+// self is the link of an object of kind k.
+func (v *view) self(k string, id string) string { return v.q.base + k + id + "/" }
+
+// kindOperations adds the read handlers of every kind to ops.
+func (s *Server) kindOperations(ops map[string]operation) {
+	for _, k := range s.kinds() {
+		if k.list != "" {
+			ops[k.list] = operation{handle: func(q *request) reply { return s.listKind(q, k) }}
+		}
+		if k.get != "" {
+			op := operation{handle: func(q *request) reply { return s.getKind(q, k) }}
+			if k.param != "" {
+				op.check = func(q *request) *reply { return s.checkObject(q, k) }
+			}
+			ops[k.get] = op
+		}
+	}
+}
+
+func (s *Server) listKind(q *request, k kind) reply {
+	v := s.newView(q)
+	objs := k.objects(v)
+	if v.refused != nil {
+		return *v.refused
+	}
+	data := make([]any, len(objs))
+	for i, o := range objs {
+		data[i] = o
+	}
+	return v.document(k.path, data)
+}
+
+// getKind answers one object; checkObject has made sure it exists.
+func (s *Server) getKind(q *request, k kind) reply {
+	v := s.newView(q)
+	objs := k.objects(v)
+	if v.refused != nil {
+		return *v.refused
+	}
+	if k.param == "" {
+		return v.document(k.path, objs[0])
+	}
+	id := q.params[k.param]
+	i := slices.IndexFunc(objs, func(o map[string]any) bool { return o["id"] == id })
+	return v.document(k.path+id+"/", objs[i])
+}
+
+// checkObject is MaxScale's placeholder check: an object of the kind must
+// have the name, else "<name> is not a <noun>" (404).
+func (s *Server) checkObject(q *request, k kind) *reply {
+	name := q.params[k.param]
+	if slices.ContainsFunc(k.objects(s.newView(q)), func(o map[string]any) bool { return o["id"] == name }) {
+		return nil
+	}
+	rep := errorReply(http.StatusNotFound, name+" is not a "+k.noun)
+	return &rep
+}
+
+// document wraps data with the links MaxScale gives a resource document:
+// self, or what a renderer chose.
+func (v *view) document(path string, data any) reply {
+	links := v.links
+	if links == nil {
+		links = map[string]any{"self": v.q.base + path}
+	}
+	return reply{status: http.StatusOK, doc: map[string]any{"data": data, "links": links}}
+}
+
+// object is a resource object with its self link.
+func (v *view) object(id, typ, path string, attrs, rels map[string]any) map[string]any {
+	o := map[string]any{"id": id, "type": typ, "attributes": attrs,
+		"links": map[string]any{"self": v.self(path, id)}}
+	if rels != nil {
+		o["relationships"] = rels
+	}
+	return o
+}
+
+// relationship is MaxScale's relationship of the object at owner (a
+// self link) to the objects ids of typ.
+func (v *view) relationship(owner, typ string, ids []string) map[string]any {
+	return relationship(v.q.base, owner, typ, ids)
+}
 
 func (s *Server) getAuth(q *request) reply {
 	rep := s.auth.TokenReply(q.r, q.identity)
 	return reply{status: rep.Status, doc: rep.Doc, header: rep.Header, noValidators: true}
-}
-
-func (s *Server) getMaxScale(q *request) reply {
-	now := s.clock.Now()
-	self := q.base + "maxscale/"
-	started := jsonapi.HTTPDate(s.startedAt)
-	return reply{status: http.StatusOK, doc: map[string]any{
-		"data": map[string]any{
-			"id": "maxscale", "type": "maxscale",
-			"attributes": map[string]any{
-				"version":      MaxScaleVersion,
-				"commit":       "mxharness-simulator",
-				"started_at":   started,
-				"activated_at": started,
-				"uptime":       int64(now.Sub(s.startedAt).Seconds()),
-				"parameters": map[string]any{
-					"retain_last_statements": int64(s.cfg.RetainLastStatements),
-					"session_trace":          int64(s.cfg.SessionTrace),
-					"threads":                int64(s.cfg.Threads),
-					"admin_host":             s.cfg.API.Address,
-				},
-			},
-			"links": map[string]any{"self": self},
-		},
-		"links": map[string]any{"self": self},
-	}}
-}
-
-// checkName is MaxScale's placeholder check for a named object: an
-// unknown name is "<name> is not a <kind>" (404).
-func (s *Server) checkName(param, kind string) func(q *request) *reply {
-	return func(q *request) *reply {
-		name := q.params[param]
-		var known bool
-		switch kind {
-		case "service":
-			_, known = s.cfg.Service(name)
-		case "filter":
-			known = slices.ContainsFunc(s.cfg.Filters, func(f config.Filter) bool { return f.Name == name })
-		case "server":
-			known = slices.ContainsFunc(s.cfg.Servers, func(sv config.Server) bool { return sv.Name == name })
-		}
-		if known {
-			return nil
-		}
-		rep := errorReply(http.StatusNotFound, name+" is not a "+kind)
-		return &rep
-	}
-}
-
-// collection and single build the two document shapes around resources.
-func collection(q *request, typ string, data []any) reply {
-	return reply{status: http.StatusOK, doc: map[string]any{
-		"data": data, "links": map[string]any{"self": q.base + typ + "/"}}}
-}
-
-func single(q *request, typ, id string, res map[string]any) reply {
-	return reply{status: http.StatusOK, doc: map[string]any{
-		"data": res, "links": map[string]any{"self": q.base + typ + "/" + id + "/"}}}
-}
-
-func (s *Server) serviceResource(q *request, svc config.Service, sessions map[string]int) map[string]any {
-	self := q.base + "services/" + svc.Name + "/"
-	rels := map[string]any{"servers": relationship(q.base, self, "servers", svc.Servers)}
-	if len(svc.Filters) > 0 {
-		rels["filters"] = relationship(q.base, self, "filters", svc.Filters)
-	}
-	return map[string]any{
-		"id": svc.Name, "type": "services",
-		"attributes": map[string]any{
-			"router": svc.Router,
-			"state":  "Started",
-			"parameters": map[string]any{
-				"log_info": svc.LogInfo, "log_notice": svc.LogNotice,
-				"log_warning": svc.LogWarning, "log_error": svc.LogError,
-			},
-			"connections": int64(sessions[svc.Name]),
-			"listener":    svc.Listener,
-		},
-		"relationships": rels,
-		"links":         map[string]any{"self": self},
-	}
-}
-
-// sessionsPerService counts the current sessions of each service.
-func (s *Server) sessionsPerService() map[string]int {
-	n := map[string]int{}
-	for _, snap := range s.reg.List() {
-		n[snap.Service]++
-	}
-	return n
-}
-
-func (s *Server) listServices(q *request) reply {
-	counts := s.sessionsPerService()
-	data := make([]any, len(s.cfg.Services))
-	for i, svc := range s.cfg.Services {
-		data[i] = s.serviceResource(q, svc, counts)
-	}
-	return collection(q, "services", data)
-}
-
-func (s *Server) getService(q *request) reply {
-	svc, _ := s.cfg.Service(q.params["name"])
-	return single(q, "services", svc.Name, s.serviceResource(q, svc, s.sessionsPerService()))
 }
 
 // usedBy returns the services whose list (servers or filters) holds name.
@@ -136,59 +170,25 @@ func (s *Server) usedBy(name string, list func(config.Service) []string) []strin
 	return out
 }
 
-// usedObject renders a filter or a server: a resource whose services
-// relationship lists the services that use it (through list).
-func (s *Server) usedObject(q *request, typ, name string, attrs map[string]any, list func(config.Service) []string) map[string]any {
-	self := q.base + typ + "/" + name + "/"
-	return map[string]any{
-		"id": name, "type": typ, "attributes": attrs,
-		"relationships": map[string]any{"services": relationship(q.base, self, "services", s.usedBy(name, list))},
-		"links":         map[string]any{"self": self},
+// monitorOf returns the monitor of the named server and the server's place
+// in its list (-1 and an empty monitor when none watches it).
+func (s *Server) monitorOf(server string) (config.Monitor, int) {
+	for _, m := range s.cfg.Monitors {
+		if i := slices.Index(m.Servers, server); i >= 0 {
+			return m, i
+		}
 	}
+	return config.Monitor{}, -1
 }
 
-func (s *Server) filterResource(q *request, f config.Filter) map[string]any {
-	return s.usedObject(q, "filters", f.Name, map[string]any{"module": f.Module, "parameters": map[string]any{}},
-		func(c config.Service) []string { return c.Filters })
-}
-
-func (s *Server) serverResource(q *request, sv config.Server) map[string]any {
-	return s.usedObject(q, "servers", sv.Name, map[string]any{
-		"state":      "Running",
-		"parameters": map[string]any{"address": sv.Address, "port": int64(sv.Port)},
-	}, func(c config.Service) []string { return c.Servers })
-}
-
-// listOf and getOf serve a configured kind of object; getOf runs after
-// checkName, so the name exists.
-func listOf[T any](q *request, typ string, items []T, render func(*request, T) map[string]any) reply {
-	data := make([]any, len(items))
-	for i, it := range items {
-		data[i] = render(q, it)
+// nullable is a JSON null for "", else the string.
+func nullable(s string) any {
+	if s == "" {
+		return nil
 	}
-	return collection(q, typ, data)
+	return s
 }
 
-func getOf[T any](q *request, typ string, items []T, name func(T) string, render func(*request, T) map[string]any) reply {
-	i := slices.IndexFunc(items, func(it T) bool { return name(it) == q.params["name"] })
-	return single(q, typ, name(items[i]), render(q, items[i]))
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
-func filterName(f config.Filter) string { return f.Name }
-func serverName(s config.Server) string { return s.Name }
-
-func (s *Server) listFilters(q *request) reply {
-	return listOf(q, "filters", s.cfg.Filters, s.filterResource)
-}
-
-func (s *Server) getFilter(q *request) reply {
-	return getOf(q, "filters", s.cfg.Filters, filterName, s.filterResource)
-}
-
-func (s *Server) listServers(q *request) reply {
-	return listOf(q, "servers", s.cfg.Servers, s.serverResource)
-}
-
-func (s *Server) getServer(q *request) reply {
-	return getOf(q, "servers", s.cfg.Servers, serverName, s.serverResource)
-}
+func httpDate(s *Server) string { return jsonapi.HTTPDate(s.startedAt) }

@@ -26,6 +26,7 @@ import (
 	"github.com/mxharness/mxharness/simulator/clock"
 	"github.com/mxharness/mxharness/simulator/config"
 	"github.com/mxharness/mxharness/simulator/jsonapi"
+	"github.com/mxharness/mxharness/simulator/maxlog"
 	"github.com/mxharness/mxharness/simulator/session"
 	"github.com/mxharness/mxharness/simulator/wire"
 	"github.com/mxharness/mxharness/spec"
@@ -51,11 +52,13 @@ type Server struct {
 	templates []template
 	lastMod   *jsonapi.LastModified
 	pending   jsonapi.ErrorBuffer
-	startedAt time.Time // MaxScale's started_at, for /v1/maxscale
-	cors      string    // WithCORS origin; "" when off
-	strict    bool      // WithStrictRequests
-	controlOn bool      // WithControlAPI
-	gui       fs.FS     // WithGUI; nil when off
+	startedAt time.Time   // MaxScale's started_at, for /v1/maxscale
+	maxlog    *maxlog.Log // the simulator's own log lines, for /v1/maxscale/logs
+	logins    logins      // last_login of each REST account
+	cors      string      // WithCORS origin; "" when off
+	strict    bool        // WithStrictRequests
+	controlOn bool        // WithControlAPI
+	gui       fs.FS       // WithGUI; nil when off
 }
 
 // Option configures a Server.
@@ -103,6 +106,9 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("simulator config: %w", err)
 	}
+	// The simulator's own log lines are MaxScale's log (logs/data).
+	mlog := maxlog.New(o.clock.Now, logRows)
+	o.logger = slog.New(maxlog.Handler(o.logger.Handler(), mlog))
 	prof, err := loadProfile(o.profile)
 	if err != nil {
 		return nil, err
@@ -133,6 +139,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 			auth.WithDeviations(prof.observed)),
 		lastMod:   jsonapi.NewLastModified(o.clock.Now()),
 		startedAt: o.clock.Now(),
+		maxlog:    mlog,
 		cors:      o.cors, strict: o.strict, controlOn: o.control, gui: o.gui,
 	}
 	s.ops = s.operations()
@@ -140,6 +147,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		reg.Close()
 		return nil, err
 	}
+	s.logger.Info("MaxScale simulator started", "version", MaxScaleVersion, "threads", cfg.Threads, "profile", prof.name)
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	if o.control {
 		if s.handler, err = s.withControl(s.handler); err != nil {

@@ -20,7 +20,7 @@ const devUnknownIDEmpty404 = "unknown-id-empty-404"
 func (s *Server) operations() map[string]operation {
 	sessionID := func(q *request) *reply { return checkSessionID(q.params["id"]) }
 	write := s.profile.writeStatus
-	return map[string]operation{
+	ops := map[string]operation{
 		"listSessions": {handle: s.listSessions},
 		"getSession":   {check: sessionID, handle: s.getSession},
 		"updateSession": {requireBody: true, write: true, check: sessionID, handle: func(q *request) reply {
@@ -38,15 +38,10 @@ func (s *Server) operations() map[string]operation {
 			ttl, _ := q.query.Get("ttl")
 			return s.writeResult(q, s.reg.Kill(q.params["id"], atoi(ttl)), write())
 		}},
-		"getAuth":      {handle: s.getAuth},
-		"getMaxScale":  {handle: s.getMaxScale},
-		"listServices": {handle: s.listServices},
-		"getService":   {check: s.checkName("name", "service"), handle: s.getService},
-		"listFilters":  {handle: s.listFilters},
-		"getFilter":    {check: s.checkName("name", "filter"), handle: s.getFilter},
-		"listServers":  {handle: s.listServers},
-		"getServer":    {check: s.checkName("name", "server"), handle: s.getServer},
+		"getAuth": {handle: s.getAuth},
 	}
+	s.kindOperations(ops)
+	return ops
 }
 
 // checkSessionID is MaxScale's :session placeholder: a segment that is not

@@ -32,5 +32,5 @@ func ExampleValidateResponse() {
 	err := spec.ValidateResponse(context.Background(), r, http.StatusOK, http.Header{"Content-Type": {"application/json"}}, body)
 	fmt.Println(err)
 	// Output:
-	// listSessions response 200: /links/self: pattern: string doesn't match the regular expression "^https?://[^/?#]*/(v1/)?[a-z]+/(\?page%5Bsize%5D=[0-9]+&page%5Bnumber%5D=-?[0-9]+)?$"
+	// listSessions response 200: /links/self: pattern: string doesn't match the regular expression "^https?://[^/?#]*/(v1/)?[a-z]+/([a-z]+/)?(\?page%5Bsize%5D=[0-9]+&page%5Bnumber%5D=-?[0-9]+)?$"
 }

@@ -11,8 +11,10 @@ import (
 
 // The operationIds every part of mxharness relies on (the brief's list).
 var wantOperations = []string{
-	"deleteSession", "getAuth", "getFilter", "getMaxScale", "getServer", "getService", "getSession",
-	"listFilters", "listServers", "listServices", "listSessions", "restartAllSessions",
+	"deleteSession", "getAuth", "getFilter", "getInetUser", "getListener", "getLogData", "getLogs",
+	"getMaxScale", "getModule", "getMonitor", "getServer", "getService", "getSession", "getThread",
+	"listFilters", "listInetUsers", "listListeners", "listLogEntries", "listModules", "listMonitors",
+	"listServers", "listServices", "listSessions", "listThreads", "listUsers", "restartAllSessions",
 	"restartSession", "updateSession", "updateSessionFilters",
 }
 

@@ -41,6 +41,9 @@ type Config struct {
 	Servers []Server `json:"servers"`
 	// Filters that sessions may be given with PATCH and services list.
 	Filters []Filter `json:"filters"`
+	// Monitors watch servers; the REST API shows them (monitors, and the
+	// servers' monitors relationship). They never contact a server.
+	Monitors []Monitor `json:"monitors"`
 	// SQLUsers may log in on every listener.
 	SQLUsers []SQLUser `json:"sql_users"`
 	// RetainLastStatements is MaxScale's global retain_last_statements:
@@ -75,6 +78,9 @@ type Service struct {
 	// Listener is the HOST:PORT the service's SQL listener binds (port 0:
 	// any free port).
 	Listener string `json:"listener"`
+	// ListenerName is the listener's name in the REST API (default:
+	// the service's name with "-Listener").
+	ListenerName string `json:"listener_name"`
 	// Servers the service's sessions connect to, in order.
 	Servers []string `json:"servers"`
 	// Filters is the service's own filter chain. MaxScale never shows it
@@ -93,6 +99,13 @@ type Server struct {
 	Name    string `json:"name"`
 	Address string `json:"address"`
 	Port    int    `json:"port"`
+}
+
+// Monitor is a monitor of servers (module mariadbmon by default).
+type Monitor struct {
+	Name    string   `json:"name"`
+	Module  string   `json:"module"`
+	Servers []string `json:"servers"`
 }
 
 // Filter is a filter instance.
@@ -119,9 +132,9 @@ func Default() Config {
 			},
 		},
 		Services: []Service{
-			{Name: "RW-Split-Router", Router: RouterReadWriteSplit, Listener: "127.0.0.1:4006",
+			{Name: "RW-Split-Router", Router: RouterReadWriteSplit, Listener: "127.0.0.1:4006", ListenerName: "RW-Split-Listener",
 				Servers: []string{"server1"}, Filters: []string{"my-cache-filter", "my-log-filter"}},
-			{Name: "Read-Connection-Router", Router: RouterReadConnRoute, Listener: "127.0.0.1:4008",
+			{Name: "Read-Connection-Router", Router: RouterReadConnRoute, Listener: "127.0.0.1:4008", ListenerName: "Read-Connection-Listener",
 				Servers: []string{"server1"}},
 		},
 		Servers: []Server{
@@ -133,6 +146,7 @@ func Default() Config {
 			{Name: "my-log-filter", Module: "qlafilter"},
 			{Name: "my-hint-filter", Module: "hintfilter"},
 		},
+		Monitors:             []Monitor{{Name: "MariaDB-Monitor", Module: "mariadbmon", Servers: []string{"server1", "server2"}}},
 		SQLUsers:             []SQLUser{{Name: "maxuser", Password: "maxpwd"}},
 		RetainLastStatements: 0,
 		SessionTrace:         0,
@@ -184,6 +198,14 @@ func (c *Config) ServiceNames() []string {
 	return names
 }
 
+// ListenerOf returns the name of the service's listener.
+func (s Service) ListenerOf() string {
+	if s.ListenerName != "" {
+		return s.ListenerName
+	}
+	return s.Name + "-Listener"
+}
+
 // Service returns the named service.
 func (c *Config) Service(name string) (Service, bool) {
 	i := slices.IndexFunc(c.Services, func(s Service) bool { return s.Name == name })
@@ -232,6 +254,25 @@ func (c *Config) Validate() error {
 	checkUnique("servers", serverNames)
 	checkUnique("filters", filterNames)
 	checkUnique("sql_users", sqlNames)
+	var monitorNames, listenerNames []string
+	monitoredBy := map[string]string{}
+	for _, m := range c.Monitors {
+		monitorNames = append(monitorNames, m.Name)
+		for _, srv := range m.Servers {
+			if !slices.Contains(serverNames, srv) {
+				addErr("monitor %s: unknown server %q", m.Name, srv)
+			} else if other, ok := monitoredBy[srv]; ok {
+				// MaxScale refuses it too: a server has at most one monitor.
+				addErr("monitor %s: server %q is already monitored by %s", m.Name, srv, other)
+			}
+			monitoredBy[srv] = m.Name
+		}
+	}
+	for _, s := range c.Services {
+		listenerNames = append(listenerNames, s.ListenerOf())
+	}
+	checkUnique("monitors", monitorNames)
+	checkUnique("listeners", listenerNames)
 	if len(c.Services) == 0 {
 		addErr("services: at least one service is needed")
 	}

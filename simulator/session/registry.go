@@ -63,6 +63,9 @@ type service struct {
 	servers []string
 	log     map[string]bool // service-level log_* flags
 	reg     *Registry
+	// total counts the sessions the service has had (MaxScale's
+	// total_connections); it only grows, as MaxScale's does.
+	total atomic.Int64
 }
 
 // Registry holds every session. The map sits behind an RWMutex that is
@@ -157,6 +160,15 @@ func (r *Registry) resetCounters() {
 	r.nextBackend.Store(firstBackendID - 1)
 }
 
+// TotalSessions returns how many sessions the named service has had since
+// the registry was made (0 for an unknown service).
+func (r *Registry) TotalSessions(service string) int64 {
+	if svc, ok := r.services[service]; ok {
+		return svc.total.Load()
+	}
+	return 0
+}
+
 // Close stops the TTL sweep and kills every session.
 func (r *Registry) Close() {
 	r.stopSweep()
@@ -200,6 +212,7 @@ func (r *Registry) newSession(svc *service, remote string, port int, now time.Ti
 }
 
 func (r *Registry) add(s *Session) {
+	s.service.total.Add(1)
 	r.mu.Lock()
 	r.sessions[s.id] = s
 	r.order = append(r.order, s)
