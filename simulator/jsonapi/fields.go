@@ -1,6 +1,7 @@
 package jsonapi
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -8,6 +9,9 @@ import (
 type fieldsParam struct {
 	typ   string
 	paths [][]string
+	// keys are the paths' keys when every path is a single key: such a
+	// fieldset projects a Frozen or an Overlay without reading it.
+	keys []string
 }
 
 // parseFields reads a `fields[...]` value: items split on ',' with empty
@@ -30,6 +34,14 @@ func parseFields(typ, value string) fieldsParam {
 		}
 		f.paths = append(f.paths, path)
 	}
+	keys := make([]string, 0, len(f.paths))
+	for _, path := range f.paths {
+		if len(path) != 1 {
+			return f
+		}
+		keys = append(keys, path[0])
+	}
+	f.keys = keys
 	return f
 }
 
@@ -60,43 +72,77 @@ func (f fieldsParam) apply(doc map[string]any) map[string]any {
 // kept encodings, and the members it keeps are copied from those.
 func (f fieldsParam) resource(v any) any {
 	typ, isObj, _ := memberOf(v, "type")
-	if t, ok := plain(typ).(string); !isObj || !ok || t != f.typ {
+	if !isObj || !isString(typ, f.typ) {
 		return v
 	}
 	var o *Overlay
 	switch x := v.(type) {
 	case *Frozen:
-		o = x.With()
+		o = &Overlay{base: x}
 	case *Overlay:
 		o = x
-	}
-	var out map[string]any
-	if o == nil {
+	default:
 		res, _ := AsObject(v)
-		out = copyObject(res, 0)
+		out := copyObject(res, 0)
+		for _, member := range []string{"attributes", "relationships"} {
+			if orig, present := res[member]; present {
+				if selected, ok := f.selectMember(orig); ok {
+					out[member] = selected
+				} else {
+					delete(out, member) // a member that is not an object selects nothing and goes
+				}
+			}
+		}
+		return out
 	}
+	// One new overlay: the selections laid over o, the emptied members
+	// left out.
+	out := &Overlay{base: o.base, fresh: slices.Clone(o.fresh), omit: o.omit, keep: o.keep}
 	for _, member := range []string{"attributes", "relationships"} {
-		orig, _, present := memberOf(v, member)
+		orig, _, present := memberOf(o, member)
 		if !present {
 			continue
 		}
-		// A member that is not an object selects nothing and goes.
-		selected := f.selectPaths(orig)
-		switch {
-		case o != nil && len(selected) == 0:
-			o = o.Without(member)
-		case o != nil:
-			o = o.With(Member{Key: member, Value: selected})
-		case len(selected) == 0:
-			delete(out, member)
-		default:
-			out[member] = selected
+		out.fresh = slices.DeleteFunc(out.fresh, func(m Member) bool { return m.Key == member })
+		if selected, ok := f.selectMember(orig); ok {
+			out.fresh = append(out.fresh, Member{Key: member, Value: selected})
+		} else if !slices.Contains(out.omit, member) {
+			out.omit = append(slices.Clip(out.omit), member)
 		}
 	}
-	if o != nil {
-		return o
-	}
+	sortMembers(out.fresh)
 	return out
+}
+
+// isString reports whether v is the string s, reading a raw encoding
+// without decoding it.
+func isString(v any, s string) bool {
+	if r, ok := v.(raw); ok && len(r) == len(s)+2 && r[0] == '"' && string(r[1:len(r)-1]) == s {
+		return true
+	}
+	str, ok := plain(v).(string)
+	return ok && str == s
+}
+
+// selectMember is what the paths select of a resource's attributes or
+// relationships: the union of selectPaths, or for a fieldset of single
+// keys on a Frozen or an Overlay its projection on them; ok is false when
+// nothing is selected.
+func (f fieldsParam) selectMember(v any) (any, bool) {
+	if f.keys != nil {
+		var o *Overlay
+		switch x := v.(type) {
+		case *Frozen:
+			o = &Overlay{base: x}
+		case *Overlay:
+			o = x
+		}
+		if o != nil {
+			return o.project(f.keys)
+		}
+	}
+	selected := f.selectPaths(v)
+	return selected, len(selected) > 0
 }
 
 // selectPaths returns the union of obj's branches named by the paths, as

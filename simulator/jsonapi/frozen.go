@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Frozen is an object its owner promises not to change: the compact
@@ -24,12 +25,13 @@ import (
 type Frozen struct {
 	build func() map[string]any
 
-	mu sync.Mutex
-	// members is the compact encoding of the members. Pretty output is
-	// indented from it as it is written: keeping pretty encodings too
-	// would triple what a frozen session costs, for a few milliseconds
-	// per 10,000 sessions.
-	members *memberEncodings
+	mu sync.Mutex // held while the members are encoded
+	// members is the compact encoding of the members, set once. Pretty
+	// output is indented from it as it is written: keeping pretty
+	// encodings too would triple what a frozen session costs, for a few
+	// milliseconds per 10,000 sessions. Read without the lock: the query
+	// language reads it for every member of every row it looks at.
+	members atomic.Pointer[memberEncodings]
 }
 
 // Freeze returns a Frozen whose value is what build returns; build must
@@ -55,6 +57,14 @@ type Overlay struct {
 	base  *Frozen
 	fresh []Member // sorted by key
 	omit  []string // frozen members left out
+	// keep, when not nil, lists the only frozen members that show (a
+	// sparse fieldset's projection, made without reading the members).
+	keep []string
+}
+
+// shows reports whether the frozen member key shows through o.
+func (o *Overlay) shows(key string) bool {
+	return !slices.Contains(o.omit, key) && (o.keep == nil || slices.Contains(o.keep, key))
 }
 
 // With returns f's object with the given members laid over it. It sorts
@@ -74,14 +84,14 @@ func (o *Overlay) With(fresh ...Member) *Overlay {
 		}
 	}
 	sortMembers(merged)
-	return &Overlay{base: o.base, fresh: merged, omit: o.omit}
+	return &Overlay{base: o.base, fresh: merged, omit: o.omit, keep: o.keep}
 }
 
 // Without returns o without the members of the given keys, frozen or laid
 // over; nothing is built or encoded.
 func (o *Overlay) Without(keys ...string) *Overlay {
 	fresh := slices.DeleteFunc(slices.Clone(o.fresh), func(m Member) bool { return slices.Contains(keys, m.Key) })
-	return &Overlay{base: o.base, fresh: fresh, omit: append(slices.Clone(o.omit), keys...)}
+	return &Overlay{base: o.base, fresh: fresh, omit: append(slices.Clone(o.omit), keys...), keep: o.keep}
 }
 
 // Fresh returns the value of the member laid over o with the key.
@@ -99,7 +109,7 @@ func (o *Overlay) Value() map[string]any {
 	base := o.base.Value()
 	out := make(map[string]any, len(base)+len(o.fresh))
 	for k, v := range base {
-		if !slices.Contains(o.omit, k) {
+		if o.shows(k) {
 			out[k] = v
 		}
 	}
@@ -136,12 +146,17 @@ func (m *memberEncodings) member(i int) []byte {
 // compactMembers returns the compact member encodings, made on first use
 // and never changed after.
 func (f *Frozen) compactMembers() *memberEncodings {
+	if m := f.members.Load(); m != nil {
+		return m
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.members == nil {
-		f.members = encodeMembers(f.build())
+	if m := f.members.Load(); m != nil {
+		return m
 	}
-	return f.members
+	m := encodeMembers(f.build())
+	f.members.Store(m)
+	return m
 }
 
 func encodeMembers(obj map[string]any) *memberEncodings {
@@ -163,9 +178,9 @@ func encodeMembers(obj map[string]any) *memberEncodings {
 
 // overlay writes the frozen object base, from its kept member encodings,
 // merged with the fresh members (sorted by key), which win over frozen
-// members of the same key, and without the frozen members in omit.
-func (e *encoder) overlay(base *Frozen, fresh []Member, omit []string, depth int) {
-	frozen := base.compactMembers()
+// members of the same key, showing only the frozen members o shows.
+func (e *encoder) overlay(o *Overlay, depth int) {
+	frozen, fresh := o.base.compactMembers(), o.fresh
 	n := 0
 	for i, j := 0, 0; i < len(frozen.keys) || j < len(fresh); {
 		if j < len(fresh) && (i == len(frozen.keys) || fresh[j].Key <= frozen.keys[i]) {
@@ -178,7 +193,7 @@ func (e *encoder) overlay(base *Frozen, fresh []Member, omit []string, depth int
 			n++
 			continue
 		}
-		if !slices.Contains(omit, frozen.keys[i]) {
+		if o.shows(frozen.keys[i]) {
 			e.separate(n)
 			if e.pretty {
 				e.indented(frozen.member(i), depth)

@@ -60,7 +60,16 @@ func (f *Frozen) member(key string) (any, bool) {
 		return v, ok
 	}
 	enc := m.member(i)
-	return raw(enc[stringEnd(enc, 0)+1:]), true
+	return raw(enc[valueStart(enc, key):]), true
+}
+
+// valueStart is where the value begins in a member encoding of key:
+// after `"key":`, which is len(key)+3 bytes unless the key was escaped.
+func valueStart(enc []byte, key string) int {
+	if n := len(key) + 3; n < len(enc) && enc[n-1] == ':' && enc[n-2] == '"' && string(enc[1:n-2]) == key {
+		return n
+	}
+	return stringEnd(enc, 0) + 1
 }
 
 // member reads the overlay's member key: a fresh one, else the frozen one
@@ -69,10 +78,34 @@ func (o *Overlay) member(key string) (any, bool) {
 	if v, ok := o.Fresh(key); ok {
 		return v, true
 	}
-	if slices.Contains(o.omit, key) {
+	if !o.shows(key) {
 		return nil, false
 	}
 	return o.base.member(key)
+}
+
+// project returns o showing only the members of the given keys, and
+// whether any of them is there; nothing is read but o's member keys.
+func (o *Overlay) project(keys []string) (*Overlay, bool) {
+	p := &Overlay{base: o.base, omit: o.omit, keep: keys}
+	if o.keep != nil {
+		p.keep = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return !slices.Contains(o.keep, k) })
+	}
+	found := false
+	for _, m := range o.fresh {
+		if slices.Contains(keys, m.Key) {
+			p.fresh = append(p.fresh, m)
+			found = true
+		}
+	}
+	frozen := o.base.compactMembers()
+	for _, k := range p.keep {
+		if _, ok := slices.BinarySearch(frozen.keys, k); ok && p.shows(k) {
+			found = true
+			break
+		}
+	}
+	return p, found
 }
 
 // member finds key among the members of the raw object r.

@@ -327,9 +327,9 @@ func (e *encoder) value(v any, depth int) {
 		e.lossy = true
 		e.number(x)
 	case *Frozen:
-		e.overlay(x, nil, nil, depth)
+		e.overlay(&Overlay{base: x}, depth)
 	case *Overlay:
-		e.overlay(x.base, x.fresh, x.omit, depth)
+		e.overlay(x, depth)
 	case raw:
 		if e.pretty {
 			e.reindent(x, depth)
