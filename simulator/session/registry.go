@@ -229,6 +229,7 @@ func (s *Session) Start(user string, attrs map[string]string) {
 	if s.state != StateCreated {
 		return
 	}
+	s.changedLocked()
 	s.state, s.user, s.backends = StateStarted, user, backends
 	if len(attrs) > 0 {
 		s.attrs = maps.Clone(attrs)
@@ -249,6 +250,7 @@ func (r *Registry) connectBackends(svc *service) []Backend {
 func (r *Registry) Closed(s *Session) {
 	s.mu.Lock()
 	s.state = StateStopping
+	s.changedLocked()
 	s.mu.Unlock()
 	r.remove(s.id)
 }
@@ -365,6 +367,7 @@ func (r *Registry) Patch(id string, u Update) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changedLocked()
 	for k, v := range u.Parameters {
 		if slices.Contains(r.params, k) {
 			s.params[k] = v
@@ -407,6 +410,7 @@ func (r *Registry) Restart(id string) error {
 func (r *Registry) requestRestart(s *Session) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changedLocked()
 	if r.deferRestart || s.state != StateStarted {
 		s.restart = true
 		return
@@ -501,6 +505,7 @@ func (r *Registry) Age(id string, d time.Duration) error {
 	}
 	s.mu.Lock()
 	s.created, s.lastIO = s.created.Add(-d), s.lastIO.Add(-d)
+	s.changedLocked()
 	s.mu.Unlock()
 	return nil
 }

@@ -92,9 +92,17 @@ type Session struct {
 	queries      []Query // oldest first, at most retain
 	log          []string
 	current      int // index in queries of the running query, -1 if none
+	// kept is the state the last snapshot showed, but the clock's fields;
+	// every change a snapshot shows drops it (changedLocked). A GET of
+	// 10,000 idle sessions copied their parameters, filters, queries,
+	// log and memory out of every one of them, every time.
+	kept *Snapshot
 
 	memo atomic.Value // Snapshot.Memo
 }
+
+// changedLocked records that a snapshot would show something new.
+func (s *Session) changedLocked() { s.kept = nil }
 
 type ioBucket struct {
 	second int64
@@ -176,6 +184,7 @@ type Statement struct {
 func (s *Session) Begin(now time.Time, st Statement) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changedLocked()
 	if s.pending != nil {
 		s.filters, s.pending = *s.pending, nil
 	}
@@ -205,6 +214,7 @@ func (s *Session) Begin(now time.Time, st Statement) {
 func (s *Session) End(now time.Time, rows int, replyBytes int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.changedLocked()
 	s.busy = false
 	server := s.primaryLocked()
 	if s.current >= 0 && s.current < len(s.queries) {
@@ -260,6 +270,7 @@ func (s *Session) kill() bool {
 		return false
 	}
 	s.state = StateStopping
+	s.changedLocked()
 	s.mu.Unlock()
 	// The socket goes first: a query woken by killed (SLEEP) would
 	// otherwise answer "Query execution was interrupted" before the close,

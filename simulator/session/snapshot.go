@@ -10,7 +10,9 @@ import (
 
 // Snapshot is a session's state at one instant, copied out of the session
 // so that it can be rendered without holding any lock. Its maps and slices
-// may be shared with the session and other snapshots: read them only.
+// may be shared with the session and other snapshots: read them only. A
+// snapshot the registry made is a value to read, not to edit: SameState
+// takes two copies of one kept state to be the same state.
 type Snapshot struct {
 	ID           string
 	Service      string
@@ -37,6 +39,10 @@ type Snapshot struct {
 	// snapshots: it lives exactly as long as the session, so nothing has
 	// to forget a closed session. Nil in a snapshot made by hand.
 	Memo *atomic.Value
+	// kept is the session's kept state this snapshot was copied from:
+	// two snapshots copied from the same one show the same state. Nil in
+	// a snapshot made by hand.
+	kept *Snapshot
 }
 
 // SameState reports whether s and o show the same state of a session: they
@@ -44,6 +50,9 @@ type Snapshot struct {
 // (SecondsAlive, Idle, IOActivity) and Memo. What is rendered from the
 // other fields can be kept while SameState holds.
 func (s *Snapshot) SameState(o *Snapshot) bool {
+	if s.kept != nil && s.kept == o.kept {
+		return true // copies of one kept state (see Snapshot)
+	}
 	return s.ID == o.ID && s.Service == o.Service && s.State == o.State && s.User == o.User &&
 		s.Remote == o.Remote && s.Port == o.Port && s.Thread == o.Thread && s.Connected.Equal(o.Connected) &&
 		slices.Equal(s.Backends, o.Backends) &&
@@ -102,13 +111,22 @@ const (
 func (s *Session) snapshot(now time.Time) Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap := Snapshot{
+	if s.kept == nil {
+		s.kept = s.stateLocked()
+	}
+	snap := *s.kept
+	snap.SecondsAlive = now.Sub(s.created).Seconds()
+	snap.Idle = s.idleLocked(now)
+	snap.IOActivity = s.ioActivityLocked(now)
+	return snap
+}
+
+// stateLocked builds what a snapshot shows but the clock's fields.
+func (s *Session) stateLocked() *Snapshot {
+	snap := &Snapshot{
 		ID: s.ID(), Service: s.service.name, State: s.state, User: s.user,
 		Remote: s.remote, Port: s.port, Thread: s.thread,
 		Connected:            s.created,
-		SecondsAlive:         now.Sub(s.created).Seconds(),
-		Idle:                 s.idleLocked(now),
-		IOActivity:           s.ioActivityLocked(now),
 		Backends:             s.backends, // shared: never changed in place
 		ConnectionAttributes: s.attrs,    // shared: never changed in place
 		Parameters:           make(map[string]bool, len(s.service.reg.params)),
@@ -124,6 +142,7 @@ func (s *Session) snapshot(now time.Time) Snapshot {
 		snap.History = &History{Len: s.historyLen, StoredResponses: s.historyLen}
 	}
 	snap.Memory = s.memoryLocked()
+	snap.kept = snap
 	return snap
 }
 

@@ -93,6 +93,9 @@ func changeLeaf(v reflect.Value, path string, n *int) (string, bool) {
 	switch v.Kind() {
 	case reflect.Struct:
 		for i := range v.NumField() {
+			if !v.Type().Field(i).IsExported() {
+				continue // kept: where a snapshot was copied from, not what it shows
+			}
 			if p, ok := changeLeaf(v.Field(i), path+"."+v.Type().Field(i).Name, n); ok {
 				return p, true
 			}
