@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -86,6 +87,7 @@ func (s *Server) serveGUI(w http.ResponseWriter, r *http.Request) bool {
 	h.Set("X-Frame-Options", "Deny")
 	h.Set("X-XSS-Protection", "1")
 	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Length", strconv.Itoa(len(data))) // as MaxScale's buffer response, not chunked
 	w.WriteHeader(http.StatusOK)
 	if _, err := w.Write(data); err != nil {
 		s.logger.DebugContext(r.Context(), "gui file not written", "path", name, "err", err)

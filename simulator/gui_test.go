@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -64,6 +65,7 @@ func TestGUIFiles(t *testing.T) {
 			for k, want := range map[string]string{
 				"Content-Type": tc.contentType, "Cache-Control": tc.cache, "X-Frame-Options": "Deny",
 				"X-XSS-Protection": "1", "Referrer-Policy": "same-origin", "Access-Control-Allow-Origin": "*",
+				"Content-Length": strconv.Itoa(len(tc.body)),
 			} {
 				if got := r.header.Get(k); got != want {
 					t.Errorf("%s: %s = %q, want %q", tc.path, k, got, want)
