@@ -17,15 +17,22 @@ import (
 // rather than made up.
 func (s *Server) kinds() []kind {
 	return []kind{
-		{get: "getMaxScale", path: "maxscale/", objects: (*view).maxscale},
-		{list: "listServices", get: "getService", path: "services/", param: "name", noun: "service", objects: (*view).services},
-		{list: "listServers", get: "getServer", path: "servers/", param: "name", noun: "server", objects: (*view).servers},
-		{list: "listFilters", get: "getFilter", path: "filters/", param: "name", noun: "filter", objects: (*view).filters},
-		{list: "listMonitors", get: "getMonitor", path: "monitors/", param: "name", noun: "monitor", objects: (*view).monitors},
-		{list: "listListeners", get: "getListener", path: "listeners/", param: "name", noun: "listener", objects: (*view).listeners},
+		{get: "getMaxScale", path: "maxscale/", objects: (*view).maxscale,
+			update: "updateMaxScale", what: "maxscale"},
+		{list: "listServices", get: "getService", path: "services/", param: "name", noun: "service", objects: (*view).services,
+			create: "createService", update: "updateService", destroy: "deleteService", what: "service"},
+		{list: "listServers", get: "getServer", path: "servers/", param: "name", noun: "server", objects: (*view).servers,
+			create: "createServer", update: "updateServer", destroy: "deleteServer", what: "server"},
+		{list: "listFilters", get: "getFilter", path: "filters/", param: "name", noun: "filter", objects: (*view).filters,
+			create: "createFilter", update: "updateFilter", destroy: "deleteFilter", what: "filter"},
+		{list: "listMonitors", get: "getMonitor", path: "monitors/", param: "name", noun: "monitor", objects: (*view).monitors,
+			create: "createMonitor", update: "updateMonitor", destroy: "deleteMonitor", what: "monitor"},
+		{list: "listListeners", get: "getListener", path: "listeners/", param: "name", noun: "listener", objects: (*view).listeners,
+			create: "createListener", update: "updateListener", destroy: "deleteListener", what: "listener"},
 		{list: "listThreads", get: "getThread", path: "maxscale/threads/", param: "threadId", noun: "thread", objects: (*view).threads},
 		{list: "listModules", get: "getModule", path: "maxscale/modules/", param: "name", noun: "module", objects: (*view).modules},
-		{list: "listInetUsers", get: "getInetUser", path: "users/inet/", param: "name", noun: "inetuser", objects: (*view).users},
+		{list: "listInetUsers", get: "getInetUser", path: "users/inet/", param: "name", noun: "inetuser", objects: (*view).users,
+			create: "createInetUser", update: "updateInetUser", destroy: "deleteInetUser", what: "user"},
 		// GET /v1/users is the inet users' document, self link included
 		// (admin_all_users_to_json serves both).
 		{list: "listUsers", path: "users/inet/", objects: (*view).users},
@@ -85,7 +92,8 @@ func (v *view) services() []map[string]any {
 		if len(svc.Filters) > 0 {
 			rels["filters"] = v.relationship(self, "filters", svc.Filters)
 		}
-		now, total := int64(v.perService[svc.Name]), v.s.reg.TotalSessions(svc.Name)
+		now := int64(v.perService[svc.Name])
+		total, peak := v.s.reg.ServiceTotals(svc.Name)
 		out[i] = v.object(svc.Name, "services", "services/", map[string]any{
 			"router":  svc.Router,
 			"state":   "Started",
@@ -97,11 +105,11 @@ func (v *view) services() []map[string]any {
 			},
 			"connections":       now,
 			"total_connections": total,
-			"statistics":        map[string]any{"connections": now, "total_connections": total},
+			"statistics":        map[string]any{"connections": now, "total_connections": total, "max_connections": peak},
 			"listeners":         []any{v.listener(svc)},
 			// The simulator's service is not a listener: "listener" is the
 			// address its SQL clients connect to.
-			"listener": svc.Listener,
+			"listener": v.s.listenAddr(svc),
 		}, rels)
 	}
 	return out
@@ -227,7 +235,7 @@ func (v *view) mariadbmonDiagnostics(m config.Monitor) map[string]any {
 // listener is a service's listener (listener.cc Listener::to_json).
 func (v *view) listener(svc config.Service) map[string]any {
 	name := svc.ListenerOf()
-	host, port := splitHostPort(svc.Listener)
+	host, port := splitHostPort(v.s.listenAddr(svc))
 	return v.object(name, "listeners", "listeners/", map[string]any{
 		"state": "Running",
 		"parameters": map[string]any{

@@ -2,9 +2,16 @@ package simulator
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/mxharness/mxharness/simulator/config"
 )
@@ -174,5 +181,190 @@ func TestMaxCtrlListQueries(t *testing.T) {
 		wantStatus(t, "destroy", s.api(t, http.MethodDelete, "/v1/sessions/"+id+"?ttl=0", ""), 200, "")
 		cancel()
 		<-done
+	}
+}
+
+// maxctrlObjectCommands are MaxCtrl 24.02's list and show commands for the
+// objects around sessions: the request each sends (maxctrl/lib/list.js,
+// show.js: getCollection, getResource) and the paths of the fields its
+// table shows (list_*_fields, show_maxscale_fields, service_fields).
+// A field may be null or an empty list (a filter no service uses, a user
+// who never logged in). notModelled are fields MaxCtrl shows empty against
+// the simulator, which has no source for them (no GTIDs, descriptors,
+// config files or router diagnostics).
+var maxctrlObjectCommands = []struct {
+	command, path string
+	fields        []string
+	notModelled   []string
+}{
+	{"list servers", "servers", []string{"id", "attributes.parameters.address", "attributes.parameters.port",
+		"attributes.statistics.connections", "attributes.state", "relationships.monitors.data[0].id"},
+		[]string{"attributes.gtid_current_pos"}},
+	{"list services", "services", []string{"id", "attributes.router", "attributes.statistics.connections",
+		"attributes.statistics.total_connections", "relationships.servers.data[].id"}, nil},
+	{"list filters", "filters", []string{"id", "relationships.services.data[].id", "attributes.module"}, nil},
+	{"list monitors", "monitors", []string{"id", "attributes.state", "relationships.servers.data[].id"}, nil},
+	{"list listeners", "listeners", []string{"id", "attributes.parameters.port", "attributes.parameters.address",
+		"attributes.state", "relationships.services.data[].id"}, nil},
+	{"list threads", "maxscale/threads", []string{"id", "attributes.stats.load.last_second",
+		"attributes.stats.load.last_minute", "attributes.stats.load.last_hour"},
+		[]string{"attributes.stats.current_descriptors", "attributes.stats.total_descriptors"}},
+	{"list users", "users", []string{"id", "type", "attributes.account", "attributes.created", "attributes.last_update",
+		"attributes.last_login"},
+		nil},
+	{"list modules", "maxscale/modules", []string{"id", "attributes.module_type"}, nil},
+	{"show maxscale", "maxscale", []string{"attributes.version", "attributes.commit", "attributes.started_at",
+		"attributes.activated_at", "attributes.uptime", "attributes.config_sync", "attributes.parameters", "attributes.system"},
+		nil},
+	{"show service RW-Split-Router", "services/RW-Split-Router", []string{"id", "attributes.router", "attributes.state",
+		"attributes.started", "attributes.statistics.connections", "attributes.statistics.total_connections",
+		"attributes.statistics.max_connections", "relationships.servers.data[].id", "relationships.filters.data[].id",
+		"attributes.parameters", "attributes.statistics"},
+		[]string{"attributes.source.file", "attributes.users_last_update", "relationships.monitors.data[].id",
+			"relationships.services.data[].id", "attributes.router_diagnostics"}},
+}
+
+// hasPath reports whether a MaxCtrl field path (lodash's _.get, with `[]`
+// for every element: common.js getPath) leads to a member: present, if
+// null or an empty list.
+func hasPath(v any, path string) bool {
+	name, rest, more := strings.Cut(path, ".")
+	key, index, isList := strings.Cut(strings.TrimSuffix(name, "]"), "[")
+	m, _ := v.(map[string]any)
+	v, ok := m[key]
+	if !ok {
+		return false
+	}
+	if isList {
+		list, ok := v.([]any)
+		if !ok {
+			return false
+		}
+		if index == "" { // `[]`: the rest of the path in every element
+			for _, el := range list {
+				if more && !hasPath(el, rest) {
+					return false
+				}
+			}
+			return true
+		}
+		i, err := strconv.Atoi(index)
+		if err != nil || i >= len(list) {
+			return false
+		}
+		v = list[i]
+	}
+	return !more || hasPath(v, rest)
+}
+
+// TestMaxCtrlObjectCommands replays MaxCtrl's list and show commands for
+// servers, services, filters, monitors, listeners, threads, users,
+// modules, maxscale and one service: each request answers 200 with every
+// field MaxCtrl shows, and the counts follow the one live session.
+func TestMaxCtrlObjectCommands(t *testing.T) {
+	s := startSim(t, nil)
+	s.dial(t, "RW-Split-Router")
+	for _, c := range maxctrlObjectCommands {
+		r := s.api(t, "GET", "/v1/"+c.path, "", maxctrlHeaders...)
+		wantStatus(t, c.command, r, http.StatusOK, "-")
+		var rows []any
+		switch data := r.json(t)["data"].(type) {
+		case []any:
+			rows = data
+		default:
+			rows = []any{data}
+		}
+		if len(rows) == 0 {
+			t.Errorf("%s: no rows", c.command)
+		}
+		for _, row := range rows {
+			for _, f := range c.fields {
+				if !hasPath(row, f) {
+					t.Errorf("%s: %v has no %s", c.command, row.(map[string]any)["id"], f)
+				}
+			}
+			for _, f := range c.notModelled {
+				if hasPath(row, f) {
+					t.Errorf("%s: %s is there; move it to the fields MaxCtrl shows", c.command, f)
+				}
+			}
+		}
+	}
+	svc := s.api(t, "GET", "/v1/services/RW-Split-Router", "").json(t)["data"].(map[string]any)
+	for _, f := range []string{"connections", "total_connections", "max_connections"} {
+		if n := num(t, attr(svc, "statistics", f)); n != 1 {
+			t.Errorf("show service: statistics.%s = %v, want 1 (one client)", f, n)
+		}
+	}
+}
+
+// sourceMaxCtrl returns the maxctrl of a MaxScale 24.02 source build
+// (scripts/maxscale-from-source.sh: $MXS_CACHE, default
+// /var/cache/mxharness/maxscale, holds <release>/install/bin/maxctrl), or
+// skips the test saying what is missing.
+func sourceMaxCtrl(t *testing.T) string {
+	t.Helper()
+	cache := os.Getenv("MXS_CACHE")
+	if cache == "" {
+		cache = "/var/cache/mxharness/maxscale"
+	}
+	bins, _ := filepath.Glob(filepath.Join(cache, "24.02*", "install", "bin", "maxctrl"))
+	if len(bins) == 0 {
+		t.Skipf("no maxctrl of a MaxScale 24.02 source build in %s (scripts/maxscale-from-source.sh builds one; it takes an hour, so CI does not)", cache)
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("maxctrl needs node, which is not on PATH (apt-get install nodejs)")
+	}
+	return bins[0]
+}
+
+// TestRealMaxCtrl runs MaxScale's own maxctrl 24.02 (a source build)
+// against the simulator with one client connected: its list and show
+// commands for the objects print the rows and counts, and a destroy is
+// refused with the simulator's reason.
+func TestRealMaxCtrl(t *testing.T) {
+	bin := sourceMaxCtrl(t)
+	s := startSim(t, nil)
+	s.dial(t, "RW-Split-Router")
+	host := strings.TrimPrefix(s.APIURL, "http://")
+	maxctrl := func(args ...string) (string, error) {
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, append([]string{"--hosts", host, "--user", "admin", "--password", "mariadb", "--tsv"}, args...)...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	_, rwPort, _ := net.SplitHostPort(s.SQLAddrs["RW-Split-Router"])
+	for _, tc := range []struct {
+		args []string
+		want []string // lines of the --tsv output
+	}{
+		{[]string{"list", "servers"}, []string{"server1\t127.0.0.1\t3000\t1\tMaster, Running\t\tMariaDB-Monitor",
+			"server2\t127.0.0.1\t3001\t0\tSlave, Running\t\tMariaDB-Monitor"}},
+		{[]string{"list", "services"}, []string{"RW-Split-Router\treadwritesplit\t1\t1\tserver1",
+			"Read-Connection-Router\treadconnroute\t0\t0\tserver1"}},
+		{[]string{"list", "filters"}, []string{"my-cache-filter\tRW-Split-Router\tcache", "my-hint-filter\t\thintfilter"}},
+		{[]string{"list", "monitors"}, []string{"MariaDB-Monitor\tRunning\tserver1, server2"}},
+		{[]string{"list", "listeners"}, []string{"RW-Split-Listener\t" + rwPort + "\t127.0.0.1\tRunning\tRW-Split-Router"}},
+		{[]string{"list", "threads"}, []string{"0\t\t\t0\t0\t0", "1\t\t\t0\t0\t0"}},
+		{[]string{"show", "maxscale"}, []string{"Version\t24.02.4"}},
+		{[]string{"show", "service", "RW-Split-Router"}, []string{"Router\treadwritesplit", "Current Connections\t1",
+			"Total Connections\t1", "Max Connections\t1", "Servers\tserver1"}},
+	} {
+		out, err := maxctrl(tc.args...)
+		if err != nil {
+			t.Errorf("maxctrl %s: %v\n%s", strings.Join(tc.args, " "), err, out)
+			continue
+		}
+		lines := strings.Split(out, "\n")
+		for _, w := range tc.want {
+			if !slices.Contains(lines, w) {
+				t.Errorf("maxctrl %s: no line %q in\n%s", strings.Join(tc.args, " "), w, out)
+			}
+		}
+	}
+	out, err := maxctrl("destroy", "server", "server2")
+	if err == nil || !strings.Contains(out, "read-only: server 'server2' was not destroyed") {
+		t.Errorf("maxctrl destroy server server2: %v\n%s; want a failure with the simulator's reason", err, out)
 	}
 }

@@ -32,6 +32,10 @@ type kind struct {
 	param, noun string
 	// objects renders every object of the kind for one request.
 	objects func(v *view) []map[string]any
+	// create, update and destroy are the operationIds of POST on the
+	// collection, PATCH and DELETE of one object ("" when the kind has
+	// none); what names the object in their refusals.
+	create, update, destroy, what string
 }
 
 // view is what one request's renderers share: the request, the base of
@@ -86,7 +90,45 @@ func (s *Server) kindOperations(ops map[string]operation) {
 			}
 			ops[k.get] = op
 		}
+		check := func(q *request) *reply {
+			if k.param == "" {
+				return nil
+			}
+			return s.checkObject(q, k)
+		}
+		if k.create != "" {
+			ops[k.create] = operation{requireBody: true, handle: readOnly("no " + k.what + " was created")}
+		}
+		if k.update != "" {
+			ops[k.update] = operation{requireBody: true, check: check, handle: func(q *request) reply {
+				return readOnly(k.named(q) + " was not modified")(q)
+			}}
+		}
+		if k.destroy != "" {
+			ops[k.destroy] = operation{check: check, handle: func(q *request) reply {
+				return readOnly(k.named(q) + " was not destroyed")(q)
+			}}
+		}
 	}
+}
+
+// readOnly answers a change of the configuration: the simulator's is
+// read-only, so it refuses as MaxScale refuses a change it cannot make,
+// 400 with the reason (resource.cc: runtime_get_json_error), and changes
+// nothing.
+func readOnly(what string) func(q *request) reply {
+	return func(*request) reply {
+		return errorReply(http.StatusBadRequest, "The simulator's configuration is read-only: "+what)
+	}
+}
+
+// named is "<what> '<name>'" for the object of the route, or what alone
+// for a single resource.
+func (k kind) named(q *request) string {
+	if k.param == "" {
+		return k.what
+	}
+	return k.what + " '" + q.params[k.param] + "'"
 }
 
 func (s *Server) listKind(q *request, k kind) reply {

@@ -204,3 +204,44 @@ func TestUsersShowLastLogin(t *testing.T) {
 		t.Error("basic's last_login is still null after its request")
 	}
 }
+
+// TestChangesAreRefused: a change of the configuration (what MaxGUI's
+// forms and MaxCtrl's create/alter/destroy send) is refused as MaxScale
+// refuses a change it cannot make, 400 with the reason, after MaxScale's
+// placeholder and body checks; nothing changes.
+func TestChangesAreRefused(t *testing.T) {
+	s := startSim(t, nil)
+	readOnly := func(what string) string {
+		return errorBody("The simulator's configuration is read-only: " + what)
+	}
+	before := s.api(t, "GET", "/v1/servers", "").body
+	patch := `{"data":{"attributes":{"parameters":{"port":3307}}}}`
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+		want               string
+	}{
+		{"PATCH", "servers/server1", patch, 400, readOnly("server 'server1' was not modified")},
+		{"PATCH", "servers/nosuch", patch, 404, errorBody("nosuch is not a server")},
+		{"PATCH", "servers/server1", "", 400, errorBody("Missing request body")},
+		{"POST", "servers", `{"data":{"id":"server3","type":"servers","attributes":{"parameters":{"address":"127.0.0.1","port":3002}}}}`,
+			400, readOnly("no server was created")},
+		{"DELETE", "servers/server1?force=yes", "", 400, readOnly("server 'server1' was not destroyed")},
+		{"PATCH", "services/RW-Split-Router", `{"data":{"attributes":{"parameters":{"max_connections":5}}}}`, 400, readOnly("service 'RW-Split-Router' was not modified")},
+		{"DELETE", "filters/my-hint-filter", "", 400, readOnly("filter 'my-hint-filter' was not destroyed")},
+		{"PATCH", "monitors/MariaDB-Monitor", `{"data":{"attributes":{"parameters":{"monitor_interval":"5s"}}}}`, 400, readOnly("monitor 'MariaDB-Monitor' was not modified")},
+		{"DELETE", "listeners/RW-Split-Listener", "", 400, readOnly("listener 'RW-Split-Listener' was not destroyed")},
+		{"POST", "users/inet", `{"data":{"id":"bob","type":"inet","attributes":{"password":"x","account":"basic"}}}`, 400, readOnly("no user was created")},
+		{"DELETE", "users/inet/nobody", "", 404, errorBody("nobody is not a inetuser")},
+		{"PATCH", "maxscale", `{"data":{"attributes":{"parameters":{"retain_last_statements":5}}}}`, 400, readOnly("maxscale was not modified")},
+	} {
+		wantStatus(t, tc.method+" "+tc.path, s.api(t, tc.method, "/v1/"+tc.path, tc.body), tc.status, tc.want)
+	}
+	wantStatus(t, "read-only account", s.apiAs(t, "basic", "mariadb", "DELETE", "/v1/servers/server1", ""), http.StatusUnauthorized, "-")
+	if after := s.api(t, "GET", "/v1/servers", "").body; string(after) != string(before) {
+		t.Errorf("the servers changed:\n%s\nwant\n%s", after, before)
+	}
+	if n := num(t, attr(s.api(t, "GET", "/v1/maxscale", "").json(t)["data"].(map[string]any), "parameters", "retain_last_statements")); n != 0 {
+		t.Errorf("retain_last_statements = %v after a refused PATCH, want 0", n)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -55,6 +56,7 @@ type Server struct {
 	startedAt time.Time   // MaxScale's started_at, for /v1/maxscale
 	maxlog    *maxlog.Log // the simulator's own log lines, for /v1/maxscale/logs
 	logins    logins      // last_login of each REST account
+	bound     sync.Map    // service name → the HOST:PORT its listener serves on
 	cors      string      // WithCORS origin; "" when off
 	strict    bool        // WithStrictRequests
 	controlOn bool        // WithControlAPI
@@ -188,7 +190,18 @@ func (s *Server) ServeMySQL(ctx context.Context, ln net.Listener, service string
 		ln.Close()
 		return fmt.Errorf("serve mysql: unknown service %q", service)
 	}
+	s.bound.Store(service, ln.Addr().String())
 	return s.sql.Serve(ctx, ln, service)
+}
+
+// listenAddr is where the service's listener serves: the bound address
+// once ServeMySQL runs (a configured port 0 is then the real one), else
+// the configured one.
+func (s *Server) listenAddr(svc config.Service) string {
+	if a, ok := s.bound.Load(svc.Name); ok {
+		return a.(string)
+	}
+	return svc.Listener
 }
 
 // Close kills every session, closing the clients' sockets, and stops the

@@ -64,8 +64,10 @@ type service struct {
 	log     map[string]bool // service-level log_* flags
 	reg     *Registry
 	// total counts the sessions the service has had (MaxScale's
-	// total_connections); it only grows, as MaxScale's does.
-	total atomic.Int64
+	// total_connections), peak the most it had at once
+	// (max_connections); both only grow, as MaxScale's do. live is the
+	// sessions it has now.
+	total, peak, live atomic.Int64
 }
 
 // Registry holds every session. The map sits behind an RWMutex that is
@@ -160,13 +162,14 @@ func (r *Registry) resetCounters() {
 	r.nextBackend.Store(firstBackendID - 1)
 }
 
-// TotalSessions returns how many sessions the named service has had since
-// the registry was made (0 for an unknown service).
-func (r *Registry) TotalSessions(service string) int64 {
+// ServiceTotals returns how many sessions the named service has had since
+// the registry was made, and the most it had at once (0 for an unknown
+// service).
+func (r *Registry) ServiceTotals(service string) (total, peak int64) {
 	if svc, ok := r.services[service]; ok {
-		return svc.total.Load()
+		return svc.total.Load(), svc.peak.Load()
 	}
-	return 0
+	return 0, 0
 }
 
 // Close stops the TTL sweep and kills every session.
@@ -212,7 +215,14 @@ func (r *Registry) newSession(svc *service, remote string, port int, now time.Ti
 }
 
 func (r *Registry) add(s *Session) {
-	s.service.total.Add(1)
+	svc := s.service
+	svc.total.Add(1)
+	for n := svc.live.Add(1); ; {
+		p := svc.peak.Load()
+		if n <= p || svc.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
 	r.mu.Lock()
 	r.sessions[s.id] = s
 	r.order = append(r.order, s)
@@ -258,9 +268,11 @@ func (r *Registry) Closed(s *Session) {
 func (r *Registry) remove(id uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.sessions[id]; !ok {
+	s, ok := r.sessions[id]
+	if !ok {
 		return
 	}
+	s.service.live.Add(-1)
 	delete(r.sessions, id)
 	delete(r.ttls, id)
 	r.removed++
