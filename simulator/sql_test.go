@@ -3,6 +3,7 @@ package simulator
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -197,9 +198,11 @@ func TestMariaDBCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id string
-	eventually(t, "the CLI connects", func() bool {
+	// The list shows the session from the handshake on; a GET finds it
+	// only once the CLI has logged in (a started session).
+	eventually(t, "the CLI logs in", func() bool {
 		ids := s.sessionIDs(t)
-		if len(ids) == 1 {
+		if len(ids) == 1 && s.api(t, "GET", "/v1/sessions/"+ids[0], "").status == http.StatusOK {
 			id = ids[0]
 		}
 		return id != ""
