@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -512,5 +513,112 @@ func idAsNumber(res map[string]any) {
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 			res["id"] = n
 		}
+	}
+}
+
+// shiftIDs numbers sessions apart from connection ids: the API shows every
+// session id plus n, and reads ids of n and more as that id minus n.
+func shiftIDs(n int64) Middleware {
+	inPath := regexp.MustCompile(`/sessions/([0-9]+)`)
+	shift := func(re *regexp.Regexp, text string, by int64) string {
+		return re.ReplaceAllStringFunc(text, func(m string) string {
+			sub := re.FindStringSubmatch(m)
+			id, err := strconv.ParseInt(sub[1], 10, 64)
+			if err != nil || id+by < 0 {
+				return m
+			}
+			return strings.Replace(m, sub[1], strconv.FormatInt(id+by, 10), 1)
+		})
+	}
+	inBody := regexp.MustCompile(`"id": ?"([0-9]+)"`)
+	return chain(
+		editRequest(always, func(r *http.Request) {
+			if m := inPath.FindStringSubmatch(r.URL.Path); m != nil {
+				if id, _ := strconv.ParseInt(m[1], 10, 64); id >= n {
+					r.URL.Path, r.URL.RawPath = shift(inPath, r.URL.Path, -n), ""
+				}
+			}
+		}),
+		editResponse(always, func(_ *http.Request, c *captured) {
+			c.body = []byte(shift(inBody, shift(inPath, string(c.body), n), n))
+		}),
+	)
+}
+
+// filtersShownLate keeps showing a session's old filters for two seconds
+// after a PATCH replaced them.
+func filtersShownLate(env Env) Middleware {
+	type shown struct {
+		old   []any
+		until time.Time
+	}
+	var mu sync.Mutex
+	late := map[string]shown{}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m := sessionPath.FindStringSubmatch(r.URL.Path)
+			if m != nil && method(r) == http.MethodPatch {
+				old := env.currentFilters(next, r, m[1])
+				c := capture(next, r)
+				if c.status < 300 {
+					mu.Lock()
+					late[m[1]] = shown{old: old, until: time.Now().Add(2 * time.Second)}
+					mu.Unlock()
+				}
+				c.send(w)
+				return
+			}
+			eachSession(func(res map[string]any) {
+				id, _ := res["id"].(string)
+				mu.Lock()
+				sh, ok := late[id]
+				mu.Unlock()
+				if !ok || time.Now().After(sh.until) {
+					return
+				}
+				rels := object(res, "relationships")
+				if len(sh.old) == 0 {
+					delete(rels, "filters")
+				} else if f := object(rels, "filters"); f != nil {
+					f["data"] = sh.old
+				}
+			})(next).ServeHTTP(w, r)
+		})
+	}
+}
+
+// restartForgetsClient shows a restarted session without the connection
+// attributes its client sent: the restart made a new session that lost
+// what the client said at connect time.
+func restartForgetsClient(env Env) Middleware {
+	var mu sync.Mutex
+	restarted := map[string]bool{}
+	all := false
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if on(http.MethodPost, restartOnePath)(r) || on(http.MethodPost, restartAllPath)(r) {
+				c := capture(next, r)
+				if c.status < 300 {
+					mu.Lock()
+					if m := restartOnePath.FindStringSubmatch(r.URL.Path); m != nil {
+						restarted[m[1]] = true
+					} else {
+						all = true
+					}
+					mu.Unlock()
+				}
+				c.send(w)
+				return
+			}
+			eachSession(func(res map[string]any) {
+				id, _ := res["id"].(string)
+				mu.Lock()
+				forget := all || restarted[id]
+				mu.Unlock()
+				if forget {
+					delete(object(object(res, "attributes"), "client"), "connection_attributes")
+				}
+			})(next).ServeHTTP(w, r)
+		})
 	}
 }

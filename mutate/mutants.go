@@ -17,6 +17,9 @@ type Mutant struct {
 	// features/README.md (S… for Resources-Session.md, A… for API.md), and
 	// Statement what that statement says.
 	Breaks, Statement string
+	// Also lists other statements whose scenarios the mutant proves can
+	// fail (features/README.md lists it in their rows too).
+	Also []string
 	// Profile is the simulator profile in which the break is visible:
 	// documented (judged with no ledger) or maxscale-24.02 (judged with the
 	// 24.02 ledger).
@@ -33,6 +36,15 @@ type Mutant struct {
 	// (sessions it hid, restarts it saw) lives in the closure.
 	Rewrite func(Env) Middleware
 }
+
+// idWithJunk is a session id followed by what is not a digit (1abc).
+var idWithJunk = regexp.MustCompile(`/sessions/([0-9]+)[^0-9/]+`)
+
+// bareNumber is a number argument of a filter function: eq(5).
+var bareNumber = regexp.MustCompile(`\(([0-9]+)\)`)
+
+// authPath is /v1/auth.
+var authPath = regexp.MustCompile(`^(?:/v1)?/auth/?$`)
 
 // pageNumber is the page[number] of a pagination link.
 var pageNumber = regexp.MustCompile(`(page%5Bnumber%5D=)[0-9]+`)
@@ -69,10 +81,10 @@ func isWrite(r *http.Request) bool {
 // Mutants is the campaign: every mutant, each breaking one statement.
 var Mutants = []Mutant{
 	// Status codes, one per operation.
-	{Name: "write-status-200", Breaks: "S18", Statement: "Session is modified: Status: 204 No Content (and the same for restart and kill)",
+	{Name: "write-status-200", Breaks: "S18", Also: []string{"A54"}, Statement: "Session is modified: Status: 204 No Content (and the same for restart and kill)",
 		Profile: documented, Reproduces: "write-status-200", Tags: "@write",
 		Rewrite: static(editStatus(writes, http.StatusNoContent, http.StatusOK))},
-	{Name: "patch-returns-the-session", Breaks: "S18", Statement: "Session is modified: Status: 204 No Content",
+	{Name: "patch-returns-the-session", Breaks: "S18", Also: []string{"A54"}, Statement: "Session is modified: Status: 204 No Content",
 		Profile: documented, Tags: "@update",
 		Rewrite: func(env Env) Middleware {
 			return func(next http.Handler) http.Handler {
@@ -245,7 +257,7 @@ var Mutants = []Mutant{
 				}
 			}
 		}))},
-	{Name: "filter-ignored", Breaks: "A18", Statement: "filter=json_ptr=expr … controls which rows are returned",
+	{Name: "filter-ignored", Breaks: "A18", Also: []string{"A21"}, Statement: "filter=json_ptr=expr … controls which rows are returned",
 		Profile: observed, Tags: "@filter && ~@negative",
 		Rewrite: static(dropQuery(getList, "filter"))},
 	{Name: "filter-first-row-only", Breaks: "A29", Statement: "Each resource in a resource collection that evaluates to a true value will be kept … All rows that evaluate to false are removed.",
@@ -347,7 +359,7 @@ var Mutants = []Mutant{
 		Rewrite: static(answer(isKillNow, http.StatusNoContent, nil))},
 	{Name: "killed-session-still-listed", Breaks: "S11", Statement: "GET /v1/sessions … Get all sessions (a killed session is no longer one)",
 		Profile: documented, Tags: "@kill,@lifecycle", Rewrite: killedStillListed},
-	{Name: "ttl-ignored", Breaks: "S25", Statement: "ttl - The time after which the session is killed.",
+	{Name: "ttl-ignored", Breaks: "S25", Also: []string{"S27"}, Statement: "ttl - The time after which the session is killed.",
 		Profile: observed, Tags: "@kill,@lifecycle",
 		Rewrite: static(dropQuery(kill, "ttl"))},
 	{Name: "ttl-never-kills", Breaks: "S25", Statement: "ttl - The time after which the session is killed.",
@@ -401,7 +413,7 @@ var Mutants = []Mutant{
 		}))},
 	{Name: "patch-changes-every-session", Breaks: "S12", Statement: "PATCH /v1/sessions/:id … the new configuration of the session",
 		Profile: observed, Tags: "@update", Rewrite: patchEverySession},
-	{Name: "patch-keeps-old-filters", Breaks: "S15", Statement: "The filters that a session uses can be updated by re-defining the filter relationship of the session.",
+	{Name: "patch-keeps-old-filters", Breaks: "S15", Also: []string{"A12"}, Statement: "The filters that a session uses can be updated by re-defining the filter relationship of the session.",
 		Profile: observed, Tags: "@filters", Rewrite: keepOldFilters},
 	{Name: "patch-filters-reversed", Breaks: "S17", Statement: "The order in which the filters are defined in the request body is the order in which the filters are installed",
 		Profile: observed, Tags: "@filters",
@@ -422,7 +434,7 @@ var Mutants = []Mutant{
 		}))},
 
 	// Restart.
-	{Name: "restart-renews-nothing", Breaks: "S19", Statement: "POST /v1/sessions/:id/restart … all backend connections will be closed and then opened again.",
+	{Name: "restart-renews-nothing", Breaks: "S19", Also: []string{"S21"}, Statement: "POST /v1/sessions/:id/restart … all backend connections will be closed and then opened again.",
 		Profile: documented, Tags: "@restart && ~@exclusive",
 		Rewrite: static(answer(on(http.MethodPost, restartOnePath), http.StatusNoContent, nil))},
 	{Name: "restart-all-renews-nothing", Breaks: "S23", Statement: "POST /v1/sessions/restart … does the same thing as the /v1/sessions/:id/restart endpoint except that it applies to all sessions.",
@@ -441,16 +453,16 @@ var Mutants = []Mutant{
 		}))},
 	{Name: "etag-changes-every-request", Breaks: "A47", Statement: "ETag: … It will not change if an internal MaxScale event … causes a change.",
 		Profile: documented, Reproduces: "etag-changes-on-every-get", Tags: "@etag", Rewrite: etagPerResponse},
-	{Name: "if-none-match-ignored", Breaks: "A40", Statement: "If-None-Match: If the content has not changed the server responds with a 304",
+	{Name: "if-none-match-ignored", Breaks: "A40", Also: []string{"A48", "A55"}, Statement: "If-None-Match: If the content has not changed the server responds with a 304",
 		Profile: documented, Tags: "@conditional",
 		Rewrite: static(editHeader(always, func(h http.Header) { h.Del("If-None-Match") }))},
-	{Name: "if-match-ignored", Breaks: "A38", Statement: "If-Match: The request is performed only if the provided ETag value matches the one on the server.",
+	{Name: "if-match-ignored", Breaks: "A38", Also: []string{"A48", "A63"}, Statement: "If-Match: The request is performed only if the provided ETag value matches the one on the server.",
 		Profile: documented, Tags: "@conditional",
 		Rewrite: static(editHeader(always, func(h http.Header) { h.Del("If-Match") }))},
-	{Name: "if-modified-since-ignored", Breaks: "A39", Statement: "If-Modified-Since: If the content has not changed the server responds with a 304 status code.",
+	{Name: "if-modified-since-ignored", Breaks: "A39", Also: []string{"A55"}, Statement: "If-Modified-Since: If the content has not changed the server responds with a 304 status code.",
 		Profile: observed, Tags: "@conditional",
 		Rewrite: static(editHeader(always, func(h http.Header) { h.Del("If-Modified-Since") }))},
-	{Name: "if-unmodified-since-ignored", Breaks: "A41", Statement: "If-Unmodified-Since: The request is performed only if the requested resource has not been modified since the provided date.",
+	{Name: "if-unmodified-since-ignored", Breaks: "A41", Also: []string{"A63"}, Statement: "If-Unmodified-Since: The request is performed only if the requested resource has not been modified since the provided date.",
 		Profile: observed, Tags: "@conditional",
 		Rewrite: static(editHeader(always, func(h http.Header) { h.Del("If-Unmodified-Since") }))},
 	{Name: "last-modified-missing", Breaks: "A49", Statement: `Last-Modified: The date when the resource was last modified in "HTTP-date" format.`,
@@ -458,7 +470,7 @@ var Mutants = []Mutant{
 		Rewrite: static(editResponse(always, func(_ *http.Request, c *captured) { c.header.Del("Last-Modified") }))},
 
 	// Authentication and authorisation.
-	{Name: "wrong-password-accepted", Breaks: "A1", Statement: "The MaxScale REST API uses HTTP Basic Access authentication with the MaxScale administrative interface users.",
+	{Name: "wrong-password-accepted", Breaks: "A1", Also: []string{"A35"}, Statement: "The MaxScale REST API uses HTTP Basic Access authentication with the MaxScale administrative interface users.",
 		Profile: observed, Tags: "@auth",
 		Rewrite: func(env Env) Middleware {
 			return editRequest(always, func(r *http.Request) {
@@ -467,7 +479,7 @@ var Mutants = []Mutant{
 				}
 			})
 		}},
-	{Name: "no-credentials-accepted", Breaks: "A59", Statement: "401 Unauthorized – Authentication is required.",
+	{Name: "no-credentials-accepted", Breaks: "A59", Also: []string{"A35"}, Statement: "401 Unauthorized – Authentication is required.",
 		Profile: observed, Tags: "@auth",
 		Rewrite: func(env Env) Middleware {
 			return editRequest(always, func(r *http.Request) {
@@ -555,7 +567,7 @@ var Mutants = []Mutant{
 				h.Set("X-HTTP-Method-Override", strings.ToUpper(v))
 			}
 		}))},
-	{Name: "content-type-not-checked", Breaks: "A36", Statement: "All PATCH requests must use the Content-Type: application/json media type",
+	{Name: "content-type-not-checked", Breaks: "A36", Also: []string{"A64"}, Statement: "All PATCH requests must use the Content-Type: application/json media type",
 		Profile: documented, Reproduces: "content-type-not-checked", Tags: "@headers",
 		Rewrite: static(editHeader(func(r *http.Request) bool { return r.Method == http.MethodPatch }, func(h http.Header) {
 			h.Set("Content-Type", "application/json")
@@ -563,12 +575,79 @@ var Mutants = []Mutant{
 	{Name: "v1-prefix-required", Breaks: "A10", Statement: "the use of the version prefix /v1/ is optional",
 		Profile: observed, Tags: "@api",
 		Rewrite: static(answer(func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/sessions") }, http.StatusNotFound, nil))},
-	{Name: "no-health-check", Breaks: "A9", Statement: "the REST API will respond with a HTTP 200 OK response to GET requests on the root resource (/) as well as the namespace root resource (/v1/)",
+	{Name: "no-health-check", Breaks: "A9", Also: []string{"A53"}, Statement: "the REST API will respond with a HTTP 200 OK response to GET requests on the root resource (/) as well as the namespace root resource (/v1/)",
 		Profile: observed, Tags: "@api",
 		Rewrite: static(answer(func(r *http.Request) bool { return r.URL.Path == "/" || r.URL.Path == "/v1/" }, http.StatusNotFound, nil))},
-	{Name: "trailing-slash-not-found", Breaks: "S10", Statement: "example: every link ends in / (and the resource answers there)",
+	{Name: "trailing-slash-not-found", Breaks: "S10", Also: []string{"A53"}, Statement: "example: every link ends in / (and the resource answers there)",
 		Profile: observed, Tags: "@get,@list",
 		Rewrite: static(answer(func(r *http.Request) bool {
 			return strings.HasSuffix(r.URL.Path, "/") && (sessionPath.MatchString(r.URL.Path) || collectionPath.MatchString(r.URL.Path))
 		}, http.StatusNotFound, nil))},
+
+	// Identity and life of a session.
+	{Name: "get-one-answers-the-collection", Breaks: "S3", Statement: "GET /v1/sessions/:id … Get a single session.",
+		Profile: observed, Tags: "@get,@api",
+		Rewrite: static(editRequest(getOne, func(r *http.Request) { r.URL.Path, r.URL.RawPath = "/v1/sessions", "" }))},
+	{Name: "malformed-id-read-as-number", Breaks: "S4", Statement: ":id must be a valid session ID.",
+		Profile: observed, Tags: "@errors",
+		Rewrite: static(editRequest(always, func(r *http.Request) {
+			r.URL.Path = idWithJunk.ReplaceAllString(r.URL.Path, "/sessions/$1")
+			r.URL.RawPath = ""
+		}))},
+	{Name: "session-id-not-connection-id", Breaks: "S5", Statement: "The session ID is the same that is exposed to the client as the connection ID.",
+		Profile: observed, Tags: "@get", Rewrite: static(shiftIDs(1000))},
+	{Name: "ended-session-updatable", Breaks: "S13", Statement: "The :id must be a valid session ID that is active.",
+		Profile: observed, Tags: "@update && @negative",
+		Rewrite: static(editResponse(patch, func(_ *http.Request, c *captured) {
+			if c.status == http.StatusNotFound {
+				c.status, c.body = http.StatusOK, nil
+			}
+		}))},
+	{Name: "filters-shown-late", Breaks: "S16", Statement: "This causes new filter sessions to be opened immediately.",
+		Profile: observed, Tags: "@filters", Rewrite: filtersShownLate},
+	{Name: "restart-forgets-the-client", Breaks: "S20", Statement: "this behaves as if a new session was started (of the same client)",
+		Profile: observed, Tags: "@restart", Rewrite: restartForgetsClient},
+	{Name: "auth-token-missing", Breaks: "A2", Statement: "GET /v1/auth … can be used to generate new tokens which are returned in the following form (meta.token)",
+		Profile: observed, Tags: "@jwt",
+		Rewrite: static(editJSON(on(http.MethodGet, authPath), func(_ *http.Request, doc map[string]any) { delete(object(doc, "meta"), "token") }))},
+	{Name: "relationship-self-link-wrong", Breaks: "A11", Statement: "In the relationships objects, all resources have a self link that points to the resource itself.",
+		Profile: observed, Tags: "@get",
+		Rewrite: static(eachSession(func(res map[string]any) {
+			links := object(object(object(res, "relationships"), "services"), "links")
+			if rel, ok := links["related"]; ok {
+				links["self"] = rel
+			}
+		}))},
+	{Name: "filters-relationship-url-ignored", Breaks: "A12", Statement: "To modify the relationships of existing objects, perform a PATCH request with the new definition of the relevant relationship.",
+		Profile: documented, Tags: "@filters",
+		Rewrite: static(answer(on(http.MethodPatch, filtersRelPath), http.StatusNoContent, nil))},
+	{Name: "filter-number-as-string", Breaks: "A20", Statement: "either a valid JSON type as the value … If given only a JSON value, the stored value is compared for equality.",
+		Profile: observed, Tags: "@filter && ~@negative",
+		Rewrite: static(editQuery(getList, func(q url.Values) {
+			if ptr, val, ok := strings.Cut(q.Get("filter"), "="); ok && val != "" && leadingDigits(val) == val {
+				q.Set("filter", ptr+`="`+val+`"`)
+			}
+		}))},
+	{Name: "jsonpath-bracket-notation-unsupported", Breaks: "A23", Statement: `JSONPath syntax: "dot notation", "bracket notation", …`,
+		Profile: observed, Tags: "@jsonpath && ~@negative",
+		Rewrite: static(answer(func(r *http.Request) bool {
+			return getList(r) && hasQuery(r, func(k string) bool { return strings.HasPrefix(k, "filter[") && strings.Contains(k, "['") })
+		}, http.StatusBadRequest, []byte(`{"errors": [{"detail": "Invalid JSONPath"}]}`)))},
+	{Name: "jsonpath-wildcard-first-member-only", Breaks: "A24", Statement: "If the JSONPath expression returns multiple objects, the comparison is done for each element and if any of them matches, the object is considered to match.",
+		Profile: observed, Tags: "@jsonpath && ~@negative",
+		Rewrite: static(editQuery(getList, func(q url.Values) {
+			for k, vs := range q {
+				if strings.HasPrefix(k, "filter[") && strings.HasSuffix(k, ".*]") {
+					q.Del(k)
+					q[strings.TrimSuffix(k, ".*]")+"._client_name]"] = vs
+				}
+			}
+		}))},
+	{Name: "filter-id-numbers-as-strings", Breaks: "A32", Also: []string{"A33", "A34"}, Statement: "filter=id=and(ge(50),le(100)) selects sessions … that have an ID between 50 and 100",
+		Profile: documented, Reproduces: "id-is-string-in-filters", Tags: "@filter && ~@negative",
+		Rewrite: static(editQuery(getList, func(q url.Values) {
+			if v, ok := strings.CutPrefix(q.Get("filter"), "id="); ok {
+				q.Set("filter", "id="+bareNumber.ReplaceAllString(v, `("$1")`))
+			}
+		}))},
 }

@@ -111,17 +111,17 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fmt.Fprintf(stdout, "mutate: %d mutants against %s\n", len(mutants), targetName(c))
 	c.Done = func(o mutate.Outcome) {
 		if o.Killed {
-			fmt.Fprintf(stdout, "killed    %-34s by %d of %d scenarios, e.g. %s (%s)\n", o.Mutant.Name, len(o.By), o.Scenarios, o.By[0], o.Duration.Round(time.Second/10))
+			fmt.Fprintf(stdout, "killed    %-38s by %d of %d scenarios, e.g. %s (%s)\n", o.Mutant.Name, len(o.By), o.Scenarios, o.By[0], o.Duration.Round(time.Second/10))
 			return
 		}
-		fmt.Fprintf(stdout, "SURVIVED  %-34s %d scenarios ran (%s)\n", o.Mutant.Name, o.Scenarios, o.Duration.Round(time.Second/10))
+		fmt.Fprintf(stdout, "SURVIVED  %-38s %d scenarios ran (%s)\n", o.Mutant.Name, o.Scenarios, o.Duration.Round(time.Second/10))
 	}
 	rep, err := mutate.Run(ctx, c)
 	if err != nil {
 		return fail("%v", err)
 	}
 	for _, m := range rep.Excluded {
-		fmt.Fprintf(stdout, "excluded  %-34s reproduces %s, which ledger %s records\n", m.Name, m.Reproduces, c.Ledger)
+		fmt.Fprintf(stdout, "excluded  %-38s reproduces %s, which ledger %s records\n", m.Name, m.Reproduces, c.Ledger)
 	}
 	survivors := rep.Survivors()
 	if len(survivors) > 0 {
