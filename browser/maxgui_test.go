@@ -84,14 +84,24 @@ func TestMaxGUIKillsARealSession(t *testing.T) {
 		waitJS("the session's row shows maxuser@127.0.0.1 and RW-Split-Router",
 			`(r => r && r.innerText.includes('maxuser@127.0.0.1') && r.innerText.includes('RW-Split-Router'))(`+rowJS+`)`),
 	)
-	step("4-kill-dialog", "hover over the row, click its kill button and see the session in the dialog",
+	step("4-service", "open the session's service and see the session among its sessions",
+		chromedp.Click(chromedp.JSPath(`(`+rowJS+`).querySelector('a.rsrc-link')`)),
+		waitJS("the service page of RW-Split-Router", `location.hash === '#/dashboard/services/RW-Split-Router'`),
+		chromedp.Click(chromedp.JSPath(`[...document.querySelectorAll('.v-tab')].find(t => t.innerText.includes('Sessions'))`)),
+		waitJS("the service's sessions table shows the session", `(r => r && r.innerText.includes('maxuser@127.0.0.1'))(`+rowJS+`)`),
+	)
+	step("5-sessions-again", "go back to the dashboard's sessions tab",
+		chromedp.NavigateBack(),
+		waitJS("the session's row is back", `location.hash === '#/dashboard/sessions' && !!(`+rowJS+`)`),
+	)
+	step("6-kill-dialog", "hover over the row, click its kill button and see the session in the dialog",
 		hover(rowJS),
 		waitJS("the row's kill button is shown", `getComputedStyle((`+rowJS+`).querySelector('.kill-session-btn')).visibility === 'visible'`),
 		chromedp.Click(chromedp.JSPath(`(`+rowJS+`).querySelector('.kill-session-btn button')`)),
 		waitJS("the kill dialog shows the session", fmt.Sprintf(
 			`(d => d && d.innerText.includes('Kill session') && d.innerText.includes('maxuser@127.0.0.1') && [...d.querySelectorAll('td')].some(td => td.innerText.trim() === %q))(document.querySelector('.mxs-dlg.v-dialog--active'))`, sessionID)),
 	)
-	step("5-killed", "confirm the kill and see the session leave the table",
+	step("7-killed", "confirm the kill and see the session leave the table",
 		chromedp.Click(chromedp.CSS(`.mxs-dlg.v-dialog--active [data-test="save-btn"]`)),
 		waitJS("the dialog is closed, MaxGUI reports the kill and the row is gone",
 			`!document.querySelector('.mxs-dlg.v-dialog--active') && document.body.innerText.includes('Successfully killed session') && !(`+rowJS+`)`),
@@ -157,7 +167,7 @@ func screenshotDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	// A failed step of an earlier run left its NAME-failed.png: not this run's.
-	old, _ := filepath.Glob(filepath.Join(dir, "[1-5]-*.png"))
+	old, _ := filepath.Glob(filepath.Join(dir, "[1-9]-*.png"))
 	for _, f := range old {
 		os.Remove(f)
 	}
@@ -263,9 +273,10 @@ func newBrowser(ctx context.Context, t *testing.T, chromium string) (context.Con
 	return bctx, func() { bcancel(); acancel() }
 }
 
-// settledJS is true when no Vue transition runs and MaxGUI's loading
-// overlay is off, so a screenshot shows the state the user ends up seeing.
-const settledJS = `!document.querySelector('.v-overlay--active.transparent-loading, [class*="-enter-active"], [class*="-leave-active"]')`
+// settledJS is true when no Vue transition runs, MaxGUI's loading overlay
+// is off and no sessions table shows its loading bar, so a screenshot shows
+// the state the user ends up seeing.
+const settledJS = `!document.querySelector('.v-overlay--active.transparent-loading, [class*="-enter-active"], [class*="-leave-active"], .sessions-table .v-data-table__progress')`
 
 // waitJS waits until expression is true in the page and the page has
 // settled; what names the state in the error. The bound is generous: the
