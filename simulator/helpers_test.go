@@ -17,6 +17,7 @@ import (
 
 	"github.com/mxharness/mxharness/simulator/clock"
 	"github.com/mxharness/mxharness/simulator/config"
+	"github.com/mxharness/mxharness/simulator/jsonapi"
 	"github.com/mxharness/mxharness/spec"
 )
 
@@ -259,4 +260,27 @@ func num(t *testing.T, v any) float64 {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// thawed is v with every Frozen and Overlay in it built as plain objects:
+// what the query language's slow path reads.
+func thawed(v any) any {
+	switch x := v.(type) {
+	case *jsonapi.Frozen, *jsonapi.Overlay:
+		obj, _ := jsonapi.AsObject(x)
+		return thawed(obj)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, el := range x {
+			out[k] = thawed(el)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, el := range x {
+			out[i] = thawed(el)
+		}
+		return out
+	}
+	return v
 }

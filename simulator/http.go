@@ -209,9 +209,9 @@ func modifies(method string) bool {
 // the session is modified.
 func (s *Server) etagOf(doc any) string {
 	if s.profile.observed(devETagEveryGet) {
-		return jsonapi.ETagOf(doc)
+		return jsonapi.DigestOf(doc)
 	}
-	return jsonapi.ETagOf(withoutVolatile(doc))
+	return jsonapi.DigestOf(withoutVolatile(doc))
 }
 
 // volatileAttributes change without any REST modification.

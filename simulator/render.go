@@ -11,30 +11,20 @@ import (
 // sessionResource renders a snapshot as MaxScale's session resource
 // (ses.cc:388-491). remote maps the client address for ?rdns.
 //
-// A state of the session seen before is rendered from the parts kept with
-// the session, frozen, with only what the clock moves (seconds_alive,
-// idle, io_activity) and remote laid over them. A state seen for the
-// first time is rendered as plain objects: a busy session's state changes
-// between GETs, and for it freezing (encoding the parts for keeping) would
-// cost more than it saves.
+// The resource is rendered from the session's frozen parts, kept with the
+// session while it shows the same state, with only what the clock moves
+// (seconds_alive, idle, io_activity) and remote laid over them. Every
+// session goes through the same Frozen pair, new or kept, so that the
+// ETag (jsonapi.DigestOf) of a document depends on its content only.
 func sessionResource(s *session.Snapshot, base string, remote func(string) string) any {
-	p, seen := partsOf(s, base)
-	clock := [...]jsonapi.Member{
-		{Key: "remote", Value: remote(s.Remote)},
-		{Key: "seconds_alive", Value: s.SecondsAlive},
-		{Key: "idle", Value: s.Idle},
-		{Key: "io_activity", Value: int64(s.IOActivity)},
-	}
-	if seen {
-		attrs := p.attrs.With(clock[:]...)
-		return p.resource.With(jsonapi.Member{Key: "attributes", Value: attrs})
-	}
-	attrs, res := p.attributes(), p.resourceObject() // new maps, ours to fill
-	for _, m := range clock {
-		attrs[m.Key] = m.Value
-	}
-	res["attributes"] = attrs
-	return res
+	p := partsOf(s, base)
+	attrs := p.attrs.With(
+		jsonapi.Member{Key: "remote", Value: remote(s.Remote)},
+		jsonapi.Member{Key: "seconds_alive", Value: s.SecondsAlive},
+		jsonapi.Member{Key: "idle", Value: s.Idle},
+		jsonapi.Member{Key: "io_activity", Value: int64(s.IOActivity)},
+	)
+	return p.resource.With(jsonapi.Member{Key: "attributes", Value: attrs})
 }
 
 // sessionParts is what a session's resource shows that changes only when
@@ -48,23 +38,22 @@ type sessionParts struct {
 	attrs, resource *jsonapi.Frozen
 }
 
-// partsOf returns the parts of s's resource and whether they were kept
-// from an earlier snapshot: the ones in its memo when they show the same
-// state under the same base, else new ones, which are kept in their turn.
-// A snapshot without a memo gets new parts.
-func partsOf(s *session.Snapshot, base string) (p *sessionParts, seen bool) {
+// partsOf returns the parts of s's resource: the ones in its memo when
+// they show the same state under the same base, else new ones, which are
+// kept in their turn. A snapshot without a memo gets new parts.
+func partsOf(s *session.Snapshot, base string) *sessionParts {
 	if s.Memo != nil {
 		if p, ok := s.Memo.Load().(*sessionParts); ok && p.base == base && p.snap.SameState(s) {
-			return p, true
+			return p
 		}
 	}
-	p = &sessionParts{snap: *s, base: base}
+	p := &sessionParts{snap: *s, base: base}
 	p.snap.Memo = nil
 	p.attrs, p.resource = jsonapi.Freeze(p.attributes), jsonapi.Freeze(p.resourceObject)
 	if s.Memo != nil {
 		s.Memo.Store(p)
 	}
-	return p, false
+	return p
 }
 
 // attributes builds the attributes the parts show, as a new map.

@@ -28,6 +28,28 @@ func ETagOf(doc any) string {
 	return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
 }
 
+// DigestOf is an ETag of doc that, like ETagOf, is the same for equal
+// documents made the same way and differs when they differ, but hashes
+// each Frozen part once: an Overlay counts as its fresh members and the
+// digest of the frozen members it shows, kept with the Frozen. For 10,000
+// frozen sessions it hashes ~1.5 MB instead of a 13 MB dump on every
+// GET. A document without Frozen parts gets ETagOf's tag. Equal documents
+// get equal tags only when their frozen parts are split the same way
+// (the simulator renders every session through one Frozen pair).
+func DigestOf(doc any) string {
+	h := sha1.New()
+	e := getEncoder(false, h)
+	if cap(e.buf) < flushAt+flushAt/4 {
+		e.buf = make([]byte, 0, flushAt+flushAt/4)
+	}
+	e.digest = true
+	e.worker = true // one stream: the hash is sequential anyway
+	e.value(doc, 0)
+	e.flush()
+	e.release()
+	return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+}
+
 // DateHeader formats t for MaxScale's Date header, which uses a two-digit
 // year: "Thu, 26 Nov 26 19:35:54 GMT" (deviation date-two-digit-year).
 func DateHeader(t time.Time) string {

@@ -2,6 +2,7 @@ package jsonapi
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"slices"
 	"strings"
 	"sync"
@@ -32,6 +33,9 @@ type Frozen struct {
 	// milliseconds per 10,000 sessions. Read without the lock: the query
 	// language reads it for every member of every row it looks at.
 	members atomic.Pointer[memberEncodings]
+	// digests are the digests of the members overlays show (DigestOf),
+	// copied on write.
+	digests atomic.Pointer[[]frozenDigest]
 }
 
 // Freeze returns a Frozen whose value is what build returns; build must
@@ -180,6 +184,10 @@ func encodeMembers(obj map[string]any) *memberEncodings {
 // merged with the fresh members (sorted by key), which win over frozen
 // members of the same key, showing only the frozen members o shows.
 func (e *encoder) overlay(o *Overlay, depth int) {
+	if e.digest {
+		e.overlayDigest(o, depth)
+		return
+	}
 	frozen, fresh := o.base.compactMembers(), o.fresh
 	n := 0
 	for i, j := 0, 0; i < len(frozen.keys) || j < len(fresh); {
@@ -274,4 +282,61 @@ func stringEnd(b []byte, start int) int {
 
 func isDelimiter(c byte) bool {
 	return c == ',' || c == '}' || c == ']'
+}
+
+// overlayDigest writes o for DigestOf: its fresh members as compact JSON,
+// then a NUL byte (which JSON text never holds) and the digest of the
+// frozen members it shows, kept with the Frozen.
+func (e *encoder) overlayDigest(o *Overlay, depth int) {
+	for i, m := range o.fresh {
+		e.openMember(i, m.Key, depth)
+		e.value(m.Value, depth+1)
+	}
+	if len(o.fresh) == 0 {
+		e.buf = append(e.buf, '{')
+	}
+	d := o.base.shownDigest(o)
+	e.buf = append(e.buf, 0)
+	e.buf = append(e.buf, d[:]...)
+	e.buf = append(e.buf, '}')
+	e.maybeFlush()
+}
+
+// frozenDigest is the SHA-1 of the compact encodings of the frozen
+// members an overlay with these omit and keep lists shows.
+type frozenDigest struct {
+	omit, keep []string
+	sum        [sha1.Size]byte
+}
+
+// shownDigest returns the digest of the frozen members o shows, made once
+// per omit and keep lists (a Frozen is shown whole or by one or two
+// fieldsets: the list stays short).
+func (f *Frozen) shownDigest(o *Overlay) [sha1.Size]byte {
+	if ds := f.digests.Load(); ds != nil {
+		for _, d := range *ds {
+			if slices.Equal(d.omit, o.omit) && slices.Equal(d.keep, o.keep) && (d.keep == nil) == (o.keep == nil) {
+				return d.sum
+			}
+		}
+	}
+	m := f.compactMembers()
+	h := sha1.New()
+	for i, k := range m.keys {
+		if o.shows(k) {
+			h.Write(m.member(i))
+			h.Write([]byte{','})
+		}
+	}
+	d := frozenDigest{omit: slices.Clone(o.omit), keep: slices.Clone(o.keep)}
+	h.Sum(d.sum[:0])
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var next []frozenDigest
+	if ds := f.digests.Load(); ds != nil {
+		next = slices.Clone(*ds)
+	}
+	next = append(next, d)
+	f.digests.Store(&next)
+	return d.sum
 }

@@ -178,7 +178,7 @@ func keepBuffer(b []byte) {
 
 func getEncoder(pretty bool, w io.Writer) *encoder {
 	e := encoders.Get().(*encoder)
-	e.pretty, e.w, e.err, e.written, e.worker, e.lossy = pretty, w, nil, 0, false, false
+	e.pretty, e.w, e.err, e.written, e.worker, e.lossy, e.digest = pretty, w, nil, 0, false, false, false
 	e.buf = e.buf[:0]
 	return e
 }
@@ -216,6 +216,9 @@ type encoder struct {
 	// would not give back (invalid UTF-8, NaN, an integer above
 	// MaxInt64, a value converted through encoding/json).
 	lossy bool
+	// digest writes a Frozen's shown members as their kept digest
+	// instead of their bytes (DigestOf).
+	digest bool
 }
 
 // flushAt is the buffered size at which a streaming encoder writes out.
