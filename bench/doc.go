@@ -45,9 +45,9 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 }
 
 // RaiseFileLimit raises the soft limit on open files to want, or to the
-// hard limit when that is lower, and returns the soft limit in force.
-// Thousands of loopback clients need two descriptors each (both ends live
-// in this process).
+// hard limit when that is lower and cannot be raised (only root may), and
+// returns the soft limit in force. Thousands of loopback clients need two
+// descriptors each (both ends live in this process).
 func RaiseFileLimit(want uint64) (uint64, error) {
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
@@ -92,4 +92,16 @@ func SyntheticSessions(n int) []seed.Session {
 		out[i] = s
 	}
 	return out
+}
+
+// FileLimitShort says, for a program that needs want open files, why it has
+// only got (the system's hard limit, which only root may raise) and how to
+// get more; "" when got is enough.
+func FileLimitShort(want, got uint64) string {
+	if got >= want {
+		return ""
+	}
+	return fmt.Sprintf("the open-file limit is %d and this process may not raise it further (the hard limit; only root may), "+
+		"but %d are needed: connections beyond that fail. Raise it first (ulimit -Hn %d; ulimit -n %d as root) or open fewer clients",
+		got, want, want, want)
 }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -206,4 +207,38 @@ func Poll(ctx context.Context, base, user, password string, pollers, allEvery in
 		st.lat = nil
 	}
 	return one, all, nil
+}
+
+// CreateSynthetic creates n synthetic sessions through the simulator's
+// control API at base (POST /sim/v1/sessions, at most 1,000 a request),
+// modelled on the demo data set's clients like SyntheticSessions.
+func CreateSynthetic(ctx context.Context, base, user, password string, n int) error {
+	client := &http.Client{Timeout: time.Minute}
+	demo := SyntheticSessions(1)[0]
+	attrs, err := json.Marshal(demo.ConnectionAttributes)
+	if err != nil {
+		return err
+	}
+	for done := 0; done < n; {
+		count := min(n-done, 1000)
+		body := fmt.Sprintf(`{"data":{"attributes":{"count":%d,"service":%q,"user":%q,"remote":"10.%d.%d.1","connection_attributes":%s}}}`,
+			count, demo.Service, demo.User, done>>16&0xff, done>>8&0xff, attrs)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/sim/v1/sessions", strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.SetBasicAuth(user, password)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("create synthetic sessions: %w", err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return fmt.Errorf("create synthetic sessions: POST /sim/v1/sessions answered %d", resp.StatusCode)
+		}
+		done += count
+	}
+	return nil
 }

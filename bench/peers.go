@@ -100,13 +100,13 @@ func RunPeers(ctx context.Context, o PeersOptions) ([]Row, error) {
 		exchanges := sessionExchanges("/v1", ids[len(ids)/2], i == 0)
 		bare := BareHandler{}
 		for _, x := range exchanges {
-			rep, err := capture(ctx, sim.url, x)
+			rep, err := Capture(ctx, sim.url, x)
 			if err != nil {
 				return nil, err
 			}
 			bare[x.Key()] = rep
 		}
-		bareURL, stop, err := serveLoopback(bare)
+		bareURL, stop, err := ServeLoopback(bare)
 		if err != nil {
 			return nil, err
 		}
@@ -312,9 +312,9 @@ func startSim(ctx context.Context, n int) (*simRun, error) {
 	return s, nil
 }
 
-// capture answers what the bare handler will send for x: the server's
-// status, Content-Type and body.
-func capture(ctx context.Context, base string, x Exchange) (BareReply, error) {
+// Capture is what a bare handler must send to answer x as the server at
+// base does: its status, Content-Type and body.
+func Capture(ctx context.Context, base string, x Exchange) (BareReply, error) {
 	req, err := http.NewRequestWithContext(ctx, x.Method, base+x.Path, strings.NewReader(x.Body))
 	if err != nil {
 		return BareReply{}, err
@@ -364,8 +364,8 @@ func countSessions(ctx context.Context, base, path, user, password string) (int,
 	return len(ids), ids
 }
 
-// serveLoopback serves h on a free loopback port.
-func serveLoopback(h http.Handler) (url string, stop func(), err error) {
+// ServeLoopback serves h on a free loopback port until stop.
+func ServeLoopback(h http.Handler) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err

@@ -7,11 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mxharness/mxharness/bench"
@@ -37,6 +39,9 @@ type loadFlags struct {
 	clientsOnly bool
 	sqlAddr     string
 	heapProfile string
+	synthetic   int
+	requests    int
+	allMax      int
 }
 
 func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -50,6 +55,9 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.allEvery, "all-every", 20, "every `N`th poll is GET /v1/sessions (the others GET one session); 0 for never")
 	fs.BoolVar(&f.inProcess, "in-process-clients", false, "open the clients in this process (the heap figure then includes the clients' side)")
 	fs.StringVar(&f.heapProfile, "heap-profile", "", "write a pprof heap profile to `file` once the clients are idle")
+	fs.IntVar(&f.synthetic, "synthetic", 0, "also create this many synthetic `sessions` through the control API once the clients are idle")
+	fs.IntVar(&f.requests, "requests", 200, "requests of each paired measurement against the bare handler (page[size]=100, GET all)")
+	fs.IntVar(&f.allMax, "all-max", 20000, "measure GET all only up to this many `sessions` (a session is ~3.2 KB of body)")
 	fs.BoolVar(&f.clientsOnly, "clients-only", false, "internal: open the clients to --sql, print their statistics, hold them until stdin closes")
 	fs.StringVar(&f.sqlAddr, "sql", "", "internal: the SQL listener for --clients-only")
 	fs.Usage = func() {
@@ -65,8 +73,8 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}
-	if f.clients < 1 || f.parallel < 1 || f.pollers < 1 || f.duration <= 0 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "mxharness load: --clients, --parallel, --pollers and --duration must be positive; no arguments")
+	if f.clients < 1 || f.parallel < 1 || f.pollers < 1 || f.duration <= 0 || f.requests < 1 || f.synthetic < 0 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "mxharness load: --clients, --parallel, --pollers, --requests and --duration must be positive, --synthetic not negative; no arguments")
 		return 2
 	}
 	user := config.Default().SQLUsers[0]
@@ -74,7 +82,7 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if f.clientsOnly {
 		return holdClients(ctx, f, user, stdout, stderr)
 	}
-	if err := runLoad(ctx, f, user, stdout); err != nil {
+	if err := runLoad(ctx, f, user, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "mxharness load: %v\n", err)
 		return 1
 	}
@@ -84,9 +92,14 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // holdClients is the child process: it opens the clients, reports how that
 // went as one JSON line and keeps them open until its stdin closes.
 func holdClients(ctx context.Context, f loadFlags, user config.SQLUser, stdout, stderr io.Writer) int {
-	if _, err := bench.RaiseFileLimit(uint64(f.clients + 1024)); err != nil {
+	need := uint64(f.clients + 1024)
+	got, err := bench.RaiseFileLimit(need)
+	if err != nil {
 		fmt.Fprintf(stderr, "mxharness load: %v\n", err)
 		return 1
+	}
+	if msg := bench.FileLimitShort(need, got); msg != "" {
+		fmt.Fprintf(stderr, "mxharness load: client process: %s\n", msg)
 	}
 	clients, stats := bench.OpenClients(ctx, f.sqlAddr, user.Name, user.Password, f.clients, f.parallel)
 	defer clients.Close()
@@ -98,17 +111,21 @@ func holdClients(ctx context.Context, f loadFlags, user config.SQLUser, stdout, 
 }
 
 // runLoad starts the simulator, opens the clients, measures and prints.
-func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out io.Writer) error {
-	fdLimit, err := bench.RaiseFileLimit(uint64(2*f.clients + 1024))
+func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out, stderr io.Writer) error {
+	need := uint64(2*f.clients + 1024)
+	fdLimit, err := bench.RaiseFileLimit(need)
 	if err != nil {
 		return err
+	}
+	if msg := bench.FileLimitShort(need, fdLimit); msg != "" {
+		fmt.Fprintf(stderr, "mxharness load: %s\n", msg)
 	}
 	cfg := config.Default()
 	cfg.API.Address = "127.0.0.1:0"
 	for i := range cfg.Services {
 		cfg.Services[i].Listener = "127.0.0.1:0"
 	}
-	run, err := simulator.Start(ctx, cfg)
+	run, err := simulator.Start(ctx, cfg, simulator.WithControlAPI())
 	if err != nil {
 		return err
 	}
@@ -151,17 +168,78 @@ func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out io.Write
 	fmt.Fprintf(out, "heap per idle session: %.2f KiB (%s; heap %.1f -> %.1f MiB); stacks %.2f KiB and %.1f goroutines per session\n",
 		heap/1024, where, mib(before.HeapAlloc), mib(after.HeapAlloc), stack/1024, goroutines)
 
+	sessions := stats.Opened
+	if f.synthetic > 0 {
+		start := time.Now()
+		if err := bench.CreateSynthetic(ctx, run.APIURL, "admin", "mariadb", f.synthetic); err != nil {
+			return err
+		}
+		elapsed := time.Since(start)
+		withSynthetic := bench.SampleHeap()
+		perSynthetic, _, _ := bench.PerSession(after, withSynthetic, f.synthetic)
+		sessions += f.synthetic
+		fmt.Fprintf(out, "synthetic: %d created through the control API in %v; heap per synthetic session %.2f KiB (heap %.1f MiB in all)\n",
+			f.synthetic, elapsed.Round(time.Millisecond), perSynthetic/1024, mib(withSynthetic.HeapAlloc))
+	}
+	if err := pairedFigures(ctx, out, run.APIURL, f, sessions); err != nil {
+		return err
+	}
+
 	one, all, err := bench.Poll(ctx, run.APIURL, "admin", "mariadb", f.pollers, f.allEvery, f.duration)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "API, %d pollers for %v with %d sessions:\n", f.pollers, f.duration, stats.Opened)
+	fmt.Fprintf(out, "API, %d pollers for %v with %d sessions:\n", f.pollers, f.duration, sessions)
 	for _, e := range []bench.EndpointStats{one, all} {
 		fmt.Fprintf(out, "  %-22s %6d requests %8.1f req/s  p50 %-10v p99 %-10v errors %d\n",
 			e.Name, e.Requests, e.PerSec, e.P50.Round(time.Microsecond), e.P99.Round(time.Microsecond), e.Errors)
 	}
 	if one.Errors+all.Errors+stats.Failed > 0 {
 		return fmt.Errorf("%d failed connections, %d failed API requests", stats.Failed, one.Errors+all.Errors)
+	}
+	return nil
+}
+
+// pairedFigures measures the paged list, and the whole list when it holds
+// at most --all-max sessions, each beside a bare handler writing the same
+// bytes in the same run, and prints both and the ratio.
+func pairedFigures(ctx context.Context, out io.Writer, api string, f loadFlags, sessions int) error {
+	xs := []bench.Exchange{{Method: http.MethodGet, Path: "/v1/sessions?page%5Bsize%5D=100"}}
+	if sessions <= f.allMax {
+		xs = append(xs, bench.Exchange{Method: http.MethodGet, Path: "/v1/sessions"})
+	}
+	bare := bench.BareHandler{}
+	for _, x := range xs {
+		rep, err := bench.Capture(ctx, api, x)
+		if err != nil {
+			return err
+		}
+		bare[x.Key()] = rep
+	}
+	bareURL, stop, err := bench.ServeLoopback(bare)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	d := bench.Driver{Concurrency: f.pollers, User: "admin", Password: "mariadb"}
+	fmt.Fprintf(out, "beside a bare handler writing the same bytes, %d clients, %d requests each, %d sessions:\n", f.pollers, f.requests, sessions)
+	for _, x := range xs {
+		requests := f.requests
+		if !strings.Contains(x.Path, "page") {
+			requests = max(f.requests/10, 2*f.pollers) // 3.2 KB a session: keep it bounded
+		}
+		b := d.Drive(ctx, bareURL, x, requests)
+		s := d.Drive(ctx, api, x, requests)
+		ratio := 0.0
+		if b.PerSec > 0 {
+			ratio = 100 * s.PerSec / b.PerSec
+		}
+		fmt.Fprintf(out, "  %-38s sim %8.1f req/s p50 %-10v p99 %-10v | bare %8.1f req/s p50 %-10v | %5.1f %% of bare (%d bytes)\n",
+			"GET "+strings.ReplaceAll(strings.ReplaceAll(x.Path, "%5B", "["), "%5D", "]"), s.PerSec, s.P50.Round(time.Microsecond),
+			s.P99.Round(time.Microsecond), b.PerSec, b.P50.Round(time.Microsecond), ratio, s.Bytes)
+		if s.Errors+b.Errors > 0 {
+			return fmt.Errorf("%s: %d errors (%s)", x.Path, s.Errors+b.Errors, s.FirstError+b.FirstError)
+		}
 	}
 	return nil
 }

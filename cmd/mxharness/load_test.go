@@ -12,7 +12,7 @@ import (
 func TestLoadCommand(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := run(t.Context(), []string{"load", "--in-process-clients", "--clients", "50", "--parallel", "8",
-		"--duration", "300ms", "--pollers", "2", "--all-every", "5"}, &out, &errOut)
+		"--duration", "300ms", "--pollers", "2", "--all-every", "5", "--synthetic", "1500", "--requests", "20"}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("load exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
@@ -21,6 +21,10 @@ func TestLoadCommand(t *testing.T) {
 		`(?m)^heap per idle session: -?[0-9.]+ KiB \(simulator and clients`,
 		`(?m)^  GET /v1/sessions/:id +[1-9]\d* requests +[0-9.]+ req/s +p50 \S+ +p99 \S+ +errors 0$`,
 		`(?m)^  GET /v1/sessions +\d+ requests`,
+		`(?m)^synthetic: 1500 created through the control API in \S+; heap per synthetic session -?[0-9.]+ KiB`,
+		`(?m)^beside a bare handler writing the same bytes, 2 clients, 20 requests each, 1550 sessions:$`,
+		`(?m)^  GET /v1/sessions\?page\[size\]=100 +sim +[0-9.]+ req/s p50 \S+ +p99 \S+ +\| bare +[0-9.]+ req/s p50 \S+ +\| +[0-9.]+ % of bare`,
+		`(?m)^  GET /v1/sessions +sim +[0-9.]+ req/s`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("report lacks %s:\n%s", want, out.String())
