@@ -32,11 +32,38 @@ type kind struct {
 	param, noun string
 	// objects renders every object of the kind for one request.
 	objects func(v *view) []map[string]any
-	// create, update and destroy are the operationIds of POST on the
-	// collection, PATCH and DELETE of one object ("" when the kind has
-	// none); what names the object in their refusals.
-	create, update, destroy, what string
+	// changes are the routes that would change the kind's objects; what
+	// names an object in their refusals.
+	changes []change
+	what    string
 }
+
+// change is one route that changes an object of a kind (or, on the
+// collection, creates one). The simulator refuses every one: see
+// readOnly.
+type change struct {
+	op string // operationId
+	// body: MaxScale's REQ_BODY, 400 Missing request body without one.
+	body bool
+	// done says what did not happen ("was not modified"); on the
+	// collection no object is named ("no server was created").
+	done       string
+	collection bool
+	// rels are the relationship types of a relationships route; another
+	// type has no route in MaxScale (404, no body).
+	rels []string
+}
+
+// The changes MaxScale routes (resource.cc RootResource): create, update
+// and destroy, a relationships PATCH, and PUT actions (stop, start, set,
+// clear).
+func creates(op string) change  { return change{op: op, body: true, collection: true} }
+func updates(op string) change  { return change{op: op, body: true, done: "was not modified"} }
+func destroys(op string) change { return change{op: op, done: "was not destroyed"} }
+func relates(op string, types ...string) change {
+	return change{op: op, body: true, done: "was not modified", rels: types}
+}
+func acts(op, done string) change { return change{op: op, done: done} }
 
 // view is what one request's renderers share: the request, the base of
 // its links and the live session counts, taken once.
@@ -90,36 +117,42 @@ func (s *Server) kindOperations(ops map[string]operation) {
 			}
 			ops[k.get] = op
 		}
-		check := func(q *request) *reply {
-			if k.param == "" {
-				return nil
-			}
-			return s.checkObject(q, k)
-		}
-		if k.create != "" {
-			ops[k.create] = operation{requireBody: true, handle: readOnly("no " + k.what + " was created")}
-		}
-		if k.update != "" {
-			ops[k.update] = operation{requireBody: true, check: check, handle: func(q *request) reply {
-				return readOnly(k.named(q) + " was not modified")(q)
-			}}
-		}
-		if k.destroy != "" {
-			ops[k.destroy] = operation{check: check, handle: func(q *request) reply {
-				return readOnly(k.named(q) + " was not destroyed")(q)
-			}}
+		for _, c := range k.changes {
+			ops[c.op] = s.changeOperation(k, c)
 		}
 	}
+}
+
+// changeOperation refuses a change after MaxScale's checks: the object's
+// placeholder, the relationship type, the body.
+func (s *Server) changeOperation(k kind, c change) operation {
+	op := operation{requireBody: c.body}
+	if !c.collection && k.param != "" {
+		op.check = func(q *request) *reply {
+			if rep := s.checkObject(q, k); rep != nil {
+				return rep
+			}
+			if c.rels != nil && !slices.Contains(c.rels, q.params["relationship"]) {
+				return &reply{status: http.StatusNotFound}
+			}
+			return nil
+		}
+	}
+	op.handle = func(q *request) reply {
+		if c.collection {
+			return readOnly("no " + k.what + " was created")
+		}
+		return readOnly(k.named(q) + " " + c.done)
+	}
+	return op
 }
 
 // readOnly answers a change of the configuration: the simulator's is
 // read-only, so it refuses as MaxScale refuses a change it cannot make,
 // 400 with the reason (resource.cc: runtime_get_json_error), and changes
 // nothing.
-func readOnly(what string) func(q *request) reply {
-	return func(*request) reply {
-		return errorReply(http.StatusBadRequest, "The simulator's configuration is read-only: "+what)
-	}
+func readOnly(what string) reply {
+	return errorReply(http.StatusBadRequest, "The simulator's configuration is read-only: "+what)
 }
 
 // named is "<what> '<name>'" for the object of the route, or what alone

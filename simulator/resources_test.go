@@ -234,6 +234,15 @@ func TestChangesAreRefused(t *testing.T) {
 		{"POST", "users/inet", `{"data":{"id":"bob","type":"inet","attributes":{"password":"x","account":"basic"}}}`, 400, readOnly("no user was created")},
 		{"DELETE", "users/inet/nobody", "", 404, errorBody("nobody is not a inetuser")},
 		{"PATCH", "maxscale", `{"data":{"attributes":{"parameters":{"retain_last_statements":5}}}}`, 400, readOnly("maxscale was not modified")},
+		// MaxGUI's object pages (store/modules/service.js:147, 194; server.js:149, 209; monitor.js:173, 415).
+		{"PATCH", "services/RW-Split-Router/relationships/servers", `{"data":[{"id":"server2","type":"servers"}]}`, 400, readOnly("service 'RW-Split-Router' was not modified")},
+		{"PATCH", "services/RW-Split-Router/relationships/sessions", `{"data":[]}`, 404, ""},
+		{"PUT", "services/RW-Split-Router/stop", "", 400, readOnly("service 'RW-Split-Router' was not stopped")},
+		{"PATCH", "servers/server1/relationships/monitors", `{"data":[]}`, 400, readOnly("server 'server1' was not modified")},
+		{"PUT", "servers/server2/set?state=maintenance", "", 400, readOnly("server 'server2' was not set")},
+		{"PUT", "monitors/MariaDB-Monitor/stop", "", 400, readOnly("monitor 'MariaDB-Monitor' was not stopped")},
+		{"PATCH", "monitors/MariaDB-Monitor/relationships/servers", "", 400, errorBody("Missing request body")},
+		{"PUT", "listeners/nosuch/start", "", 404, errorBody("nosuch is not a listener")},
 	} {
 		wantStatus(t, tc.method+" "+tc.path, s.api(t, tc.method, "/v1/"+tc.path, tc.body), tc.status, tc.want)
 	}

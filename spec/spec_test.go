@@ -11,15 +11,17 @@ import (
 
 // The operationIds every part of mxharness relies on (the brief's list).
 var wantOperations = []string{
-	"createFilter", "createInetUser", "createListener", "createMonitor", "createServer",
-	"createService", "deleteFilter", "deleteInetUser", "deleteListener", "deleteMonitor",
-	"deleteServer", "deleteService", "deleteSession", "getAuth", "getFilter", "getInetUser",
-	"getListener", "getLogData", "getLogs", "getMaxScale", "getModule", "getMonitor", "getServer",
-	"getService", "getSession", "getThread", "listFilters", "listInetUsers", "listListeners",
-	"listLogEntries", "listModules", "listMonitors", "listServers", "listServices", "listSessions",
-	"listThreads", "listUsers", "restartAllSessions", "restartSession", "updateFilter",
-	"updateInetUser", "updateListener", "updateMaxScale", "updateMonitor", "updateServer",
-	"updateService", "updateSession", "updateSessionFilters",
+	"clearServerState", "createFilter", "createInetUser", "createListener", "createMonitor",
+	"createServer", "createService", "deleteFilter", "deleteInetUser", "deleteListener",
+	"deleteMonitor", "deleteServer", "deleteService", "deleteSession", "getAuth", "getFilter",
+	"getInetUser", "getListener", "getLogData", "getLogs", "getMaxScale", "getModule", "getMonitor",
+	"getServer", "getService", "getSession", "getThread", "listFilters", "listInetUsers",
+	"listListeners", "listLogEntries", "listModules", "listMonitors", "listServers", "listServices",
+	"listSessions", "listThreads", "listUsers", "restartAllSessions", "restartSession",
+	"setServerState", "startListener", "startMonitor", "startService", "stopListener", "stopMonitor",
+	"stopService", "updateFilter", "updateInetUser", "updateListener", "updateMaxScale",
+	"updateMonitor", "updateMonitorRelationships", "updateServer", "updateServerRelationships",
+	"updateService", "updateServiceRelationships", "updateSession", "updateSessionFilters",
 }
 
 func TestLoad(t *testing.T) {
