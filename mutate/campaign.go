@@ -51,7 +51,6 @@ type Outcome struct {
 
 // Report is the result of a campaign.
 type Report struct {
-	Target   string
 	Outcomes []Outcome
 	// Excluded are mutants left out because the run's ledger records the
 	// deviation they reproduce.
@@ -103,7 +102,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 	}
 	c.Parallel, c.Concurrency = max(c.Parallel, 1), max(c.Concurrency, 1)
 	running := c.Target.APIURL != ""
-	rep := &Report{Target: "embedded simulator"}
+	rep := &Report{}
 	var todo []Mutant
 	for _, m := range c.Mutants {
 		if running && m.Reproduces != "" && c.Ledger != "" && ledgerHas(c.Ledger, m.Reproduces) {
@@ -113,7 +112,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 		todo = append(todo, m)
 	}
 	if running {
-		rep.Target, c.Parallel = c.Target.Name, 1
+		c.Parallel = 1
 	}
 	cfgOf := func(m Mutant) config {
 		if running {
