@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -274,6 +275,12 @@ func TestReadOnlyEndpoints(t *testing.T) {
 	ms := s.api(t, "GET", "/v1/maxscale", "").json(t)["data"].(map[string]any)
 	if num(t, attr(ms, "parameters", "retain_last_statements")) != 3 {
 		t.Errorf("maxscale parameters = %v", attr(ms, "parameters"))
+	}
+	// As MaxScale's document has it: the host alone, the port a number.
+	// (startSim configures the API on 127.0.0.1:0, port 0.)
+	host, port := attr(ms, "parameters", "admin_host"), attr(ms, "parameters", "admin_port")
+	if n, ok := port.(json.Number); host != "127.0.0.1" || !ok || n.String() != "0" {
+		t.Errorf("admin_host %#v, admin_port %#v; want \"127.0.0.1\" and the number 0", host, port)
 	}
 	svc := s.api(t, "GET", "/v1/services/RW-Split-Router", "").json(t)["data"].(map[string]any)
 	if num(t, attr(svc, "connections")) != 1 || attr(svc, "router") != "readwritesplit" {
