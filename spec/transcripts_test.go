@@ -14,13 +14,15 @@ import (
 	"testing"
 )
 
-// sharedDir returns a folder of the shared material that sits beside the
-// repository (../../shared/<sub> from this package), or skips the test.
-func sharedDir(t *testing.T, sub string) string {
+// referenceDir returns a folder of the reference material the tests read:
+// the MaxScale 24.02 documentation, the catalogue of its behaviour and the
+// transcripts of a real 24.02.4, copied from ../shared into testdata so
+// that a clean clone runs every test.
+func referenceDir(t *testing.T, sub string) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", sub)
+	dir := filepath.Join("testdata", sub)
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared material %s is absent (%v): it sits beside the repository in a work tree and in CI", dir, err)
+		t.Fatalf("reference material %s is missing from the repository: %v", dir, err)
 	}
 	return dir
 }
@@ -38,7 +40,7 @@ type exchange struct {
 // exchange (maxctrl runs, polls and client logs are skipped).
 func readTranscripts(t *testing.T) []exchange {
 	t.Helper()
-	dir := sharedDir(t, "reference/observed-24.02.4")
+	dir := referenceDir(t, "reference/observed-24.02.4")
 	files, err := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9]-*.txt"))
 	if err != nil {
 		t.Fatal(err)

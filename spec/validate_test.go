@@ -320,7 +320,7 @@ func TestSparseFieldsets(t *testing.T) {
 // (the rendered Resources-Session.md) against the single and collection
 // schemas.
 func TestSeedExamples(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(sharedDir(t, "seeds"), "000_d59a992c12a9a4f6.txt"))
+	data, err := os.ReadFile(filepath.Join(referenceDir(t, "seeds"), "000_d59a992c12a9a4f6.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
