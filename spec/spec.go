@@ -52,14 +52,6 @@ func marshalJSON(load func() (*openapi3.T, error), name string) ([]byte, error) 
 	return out, nil
 }
 
-// Lint parses and validates any OpenAPI 3.0 contract: the document itself,
-// its examples against their schemas, and its x-observed records. It is what
-// `mxharness spec lint FILE` runs.
-func Lint(data []byte) error {
-	_, err := parse("contract", data)
-	return err
-}
-
 // OperationIDs returns the operationIds of the sessions contract, sorted;
 // nil if the contract does not load (Load says why).
 func OperationIDs() []string {

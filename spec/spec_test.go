@@ -187,7 +187,7 @@ func TestLint(t *testing.T) {
 	tests := []struct {
 		name, old, new, want string
 	}{
-		{"not YAML", "openapi: 3.0.3", "openapi: [", "parse"},
+		{"not YAML", "openapi: 3.0.3", "openapi: [", "yaml: not YAML"},
 		{"example breaks its schema", `"id": "115",`, `"id": 115,`, "example"},
 		{"id not kebab-case", "- id: write-status-200", "- id: Write_Status_200", "kebab-case"},
 		{"id twice", "- id: no-accept-patch", "- id: write-status-200", "recorded twice"},

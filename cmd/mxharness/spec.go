@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -90,10 +91,18 @@ func runSpecLint(files []string, stdout, stderr io.Writer) int {
 	status := 0
 	for _, f := range files {
 		data, err := os.ReadFile(f)
-		if err == nil {
-			err = spec.Lint(data)
-		}
 		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", f, unwrapPath(err))
+			status = 1
+			continue
+		}
+		// FILE:LINE: RULE: what is wrong, as compilers and linters write it.
+		var le *spec.LintError
+		if err := spec.Lint(data); errors.As(err, &le) {
+			fmt.Fprintf(stderr, "%s:%d: %s: %s\n", f, le.Line, le.Rule, le.Message)
+			status = 1
+			continue
+		} else if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", f, err)
 			status = 1
 			continue

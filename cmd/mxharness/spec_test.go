@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,6 +16,10 @@ func TestSpecCommand(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	broken := strings.Replace(string(spec.YAML()), `"id": "115",`, `"id": 115,`, 1)
 	if err := os.WriteFile(bad, []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	passwd := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(passwd, []byte("root:x:0:0:root:/root:/bin/bash\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	good := filepath.Join("..", "..", "spec", "sessions.yaml")
@@ -31,7 +36,8 @@ func TestSpecCommand(t *testing.T) {
 		{"unknown format", []string{"spec", "--format", "xml"}, 2, "", `unknown format "xml"`},
 		{"unknown contract", []string{"spec", "--contract", "x"}, 2, "", `unknown contract "x"`},
 		{"lint valid", []string{"spec", "lint", good}, 0, good + ": valid", ""},
-		{"lint invalid", []string{"spec", "lint", good, bad}, 1, good + ": valid", bad + ": validate contract:"},
+		{"lint invalid", []string{"spec", "lint", good, bad}, 1, good + ": valid", `: example: GET /sessions/{id}: example observed: at "/data/id": value must be a string` + "\n"},
+		{"lint not a contract", []string{"spec", "lint", passwd}, 1, "", passwd + ":1: document: the document is a single value (str), not a mapping"},
 		{"lint missing file", []string{"spec", "lint", "no-such.yaml"}, 1, "", "no-such.yaml:"},
 		{"lint without file", []string{"spec", "lint"}, 2, "", "usage: mxharness spec lint"},
 	}
@@ -47,6 +53,12 @@ func TestSpecCommand(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), tc.wantErr) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tc.wantErr)
+			}
+			// One line per file, in the contract's terms: none of the
+			// YAML decoder's or kin-openapi's internals.
+			if tc.wantStatus == 1 && (strings.Count(stderr.String(), "\n") != 1 ||
+				regexp.MustCompile(`openapi3\.T|yaml error|unmarshal|Schema:|Value:`).MatchString(stderr.String())) {
+				t.Errorf("stderr is not one line in the contract's terms:\n%s", stderr.String())
 			}
 		})
 	}
