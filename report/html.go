@@ -208,16 +208,19 @@ func newHTMLScenario(s steps.ScenarioResult, c catalog) htmlScenario {
 		Duration: s.Duration.Round(time.Millisecond).String(),
 		Tags:     s.Tags,
 	}
-	if s.Verdict == steps.Fails || s.Verdict == steps.ChangedDeviation {
+	switch s.Verdict {
+	case steps.Fails, steps.ChangedDeviation:
 		_, err := firstError(s)
 		hs.Why = firstLine(err)
+	case steps.Skipped:
+		hs.Why = "skipped: " + skipReason(s)
 	}
 	changed := s.Verdict == steps.ChangedDeviation
 	for _, id := range DeviationIDs(s) {
 		hs.Deviations = append(hs.Deviations, htmlChip{ID: id, Security: c.security(id), Changed: changed})
 	}
 	for _, st := range s.Steps {
-		hst := htmlStep{Text: st.Text, Status: st.Status, Mark: stepMark(st.Status), Error: st.Error}
+		hst := htmlStep{Text: strings.TrimSpace(st.Keyword + " " + st.Text), Status: st.Status, Mark: stepMark(st.Status), Error: st.Error}
 		if st.Deviation != "" {
 			hst.Deviation = &htmlChip{ID: st.Deviation, Security: c.security(st.Deviation), Changed: changed}
 		}

@@ -85,8 +85,7 @@ func junitCase(class, name string, s steps.ScenarioResult, ledger string, c cata
 		step, err := firstError(s)
 		tc.Failure = &junit.Result{Message: firstLine(err), Type: "fails", Data: xmlText(scenarioLog(s, step, err))}
 	case steps.Skipped:
-		_, err := firstError(s)
-		tc.Skipped = &junit.Result{Message: firstLine(err)}
+		tc.Skipped = &junit.Result{Message: skipReason(s)}
 	case steps.KnownDeviation:
 		tc.SystemOut = &junit.Output{Data: xmlText(fmt.Sprintf("known deviation: %s (ledger %s)\n%s", ids, ledgerName(ledger), about.String()))}
 	case steps.ChangedDeviation:

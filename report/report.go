@@ -32,6 +32,17 @@ func DeviationIDs(s steps.ScenarioResult) []string {
 	return slices.Compact(ids)
 }
 
+// skipReason says why a skipped scenario did not run.
+func skipReason(s steps.ScenarioResult) string {
+	if s.SkipReason != "" {
+		return s.SkipReason
+	}
+	if _, err := firstError(s); err != "" {
+		return firstLine(err)
+	}
+	return "not run"
+}
+
 // firstError returns the first step error of a scenario and the step it
 // belongs to, or empty strings when no step reported one.
 func firstError(s steps.ScenarioResult) (step, err string) {

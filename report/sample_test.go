@@ -102,8 +102,10 @@ func sampleResult() *steps.Result {
 			{
 				Feature: "Get a session", Name: "rdns on one session",
 				URI: "features/get.feature", Line: 44, Tags: []string{"@rdns"}, Verdict: steps.Skipped,
+				SkipReason: "the target has no read-only account",
 				Steps: []steps.StepResult{
-					{Text: "Given a client connected to RW-Split-Router as maxuser", Status: "skipped", Error: "scenario needs a read-only account (--ro-user)"},
+					{Keyword: "Given", Text: "a client connected to RW-Split-Router as maxuser", Line: 45, Def: "defs_client.go:14 -> steps.clientSteps.func1",
+						Status: "skipped", Error: "before scenario hook failed: skipped: the target has no read-only account"},
 				},
 			},
 		},

@@ -28,7 +28,7 @@ func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 
 	known := map[string]int{}
 	var knownIDs []string
-	var changed, failing []steps.ScenarioResult
+	var changed, failing, skipped []steps.ScenarioResult
 	for _, s := range r.Scenarios {
 		switch s.Verdict {
 		case steps.KnownDeviation:
@@ -42,6 +42,8 @@ func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 			changed = append(changed, s)
 		case steps.Fails:
 			failing = append(failing, s)
+		case steps.Skipped:
+			skipped = append(skipped, s)
 		}
 	}
 	slices.Sort(knownIDs)
@@ -73,10 +75,41 @@ func writeSummary(w io.Writer, r *steps.Result, c catalog) error {
 			listScenario(&b, "FAIL", "", s)
 		}
 	}
+	writeSkipped(&b, skipped)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil
+}
+
+// writeSkipped lists the skipped scenarios under their reason (the target
+// has no read-only account, ...), so that a terminal shows what did not run
+// and why, not only a count.
+func writeSkipped(b *strings.Builder, skipped []steps.ScenarioResult) {
+	if len(skipped) == 0 {
+		return
+	}
+	var reasons []string
+	byReason := map[string][]steps.ScenarioResult{}
+	for _, s := range skipped {
+		why := skipReason(s)
+		if byReason[why] == nil {
+			reasons = append(reasons, why)
+		}
+		byReason[why] = append(byReason[why], s)
+	}
+	fmt.Fprintf(b, "\nSkipped scenarios:\n")
+	for _, why := range reasons {
+		list := byReason[why]
+		fmt.Fprintf(b, "  %s: %d scenario%s\n", why, len(list), plural(len(list)))
+		for i, s := range list {
+			if i == maxListed {
+				fmt.Fprintf(b, "    ... and %d more: see the junit or html report\n", len(list)-maxListed)
+				break
+			}
+			fmt.Fprintf(b, "    - %s:%d  %s\n", s.URI, s.Line, s.Name)
+		}
+	}
 }
 
 // maxListed bounds the failing scenarios the summary lists: when most of the

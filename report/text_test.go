@@ -22,6 +22,7 @@ func TestSummary(t *testing.T) {
 		"  readonly-override-writes  SECURITY  1 scenario",
 		"  ! unknown-id-empty-404  features/get.feature:20  An unknown numeric id",
 		"  FAIL features/list.feature:31  A filter on a session id\n      status = 500, want 200\n",
+		"Skipped scenarios:\n  the target has no read-only account: 1 scenario\n    - features/get.feature:44  rdns on one session\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)

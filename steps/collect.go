@@ -3,14 +3,16 @@ package steps
 import (
 	"errors"
 	"slices"
+	"strings"
 	"time"
 )
 
-// beginStep starts recording the step with the given text.
-func (s *scenario) beginStep(text string) {
+// beginStep starts recording the step with the given text; from holds
+// where it comes from (Keyword, Line, Def).
+func (s *scenario) beginStep(text string, from StepResult) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.stepText, s.stepDev, s.stepNote = text, "", ""
+	s.stepText, s.stepFrom, s.stepDev, s.stepNote = text, from, "", ""
 }
 
 // currentStep is the text of the step being run; the ledger matches it.
@@ -24,11 +26,20 @@ func (s *scenario) currentStep() string {
 func (s *scenario) endStep(text, status string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sr := StepResult{Text: text, Status: status, Deviation: s.stepDev}
+	sr := StepResult{Keyword: s.stepFrom.Keyword, Text: text, Line: s.stepFrom.Line, Def: s.stepFrom.Def, Status: status, Deviation: s.stepDev}
 	switch {
 	case err != nil && errors.Is(err, errSkipScenario):
 		s.skipped = true
 		sr.Error = err.Error()
+		if s.skipWhy == "" {
+			// godog wraps a hook's error: "before scenario hook failed:
+			// skipped: the target has no read-only account".
+			why := sr.Error
+			if i := strings.LastIndex(why, errSkipScenario.Error()+": "); i >= 0 {
+				why = why[i+len(errSkipScenario.Error()+": "):]
+			}
+			s.skipWhy = why
+		}
 	case err != nil:
 		sr.Error = err.Error()
 		if status == "failed" {
@@ -87,6 +98,7 @@ func (s *scenario) result(line int) ScenarioResult {
 	sr := ScenarioResult{
 		Name: s.name, URI: s.uri, Line: line, Tags: tags,
 		Steps: s.steps, Exchanges: s.exchanges, Deviations: s.devs,
+		RowLine: s.line, SkipReason: s.skipWhy,
 		Duration: time.Since(s.started),
 	}
 	sr.Feature = featureName(s.run.fsys, s.uri)

@@ -41,7 +41,13 @@ type Exchange struct {
 
 // StepResult is the outcome of one step.
 type StepResult struct {
-	Text   string
+	Keyword string // Given, When, Then, And, But
+	Text    string
+	// Line is the step's line in its feature file (0 when unknown).
+	Line int
+	// Def is the step definition that ran it, as its Go source and
+	// function: "defs_client.go:20 -> clientSteps.func1".
+	Def    string
 	Status string // passed|failed|skipped|undefined|pending
 	Error  string
 	// Deviation is the ledger id when a known deviation was seen in this step.
@@ -59,6 +65,12 @@ type ScenarioResult struct {
 	// Deviations lists the ledger ids seen in this scenario, in step order.
 	Deviations []string
 	Duration   time.Duration
+	// RowLine is the line of the scenario, or of its row of Examples for
+	// an outline, where Line is the outline's.
+	RowLine int
+	// SkipReason says why a skipped scenario did not run, e.g. "the target
+	// has no read-only account".
+	SkipReason string
 }
 
 // Result is the outcome of one run of the suite against one target.

@@ -47,6 +47,9 @@ type Options struct {
 	// finished: once with 0 before the first starts, then after each one.
 	// Calls come from the scenarios' goroutines, one at a time.
 	Progress func(done, total int)
+	// AllowEmpty runs a tag expression that selects no scenario; without
+	// it, Run returns ErrNoScenarios.
+	AllowEmpty bool
 }
 
 // runner is the state of one run: shared, read-only after setup, except for
@@ -57,7 +60,16 @@ type runner struct {
 	contract   *contract
 	ledger     *Ledger
 	defs       []stepDef
+	defWhere   []string // defLocation of each of defs
 	fsys       fs.FS
+	sel        selected // the scenarios the run selects, and their steps' places
+
+	// printers write the pretty and progress formats. A finished scenario
+	// waits in pending until those before it in file order have finished
+	// too; next is the index in sel.order of the first one not printed.
+	printers []printer
+	pending  map[string]ScenarioResult
+	next     int
 
 	mu     sync.Mutex
 	result *Result
@@ -116,6 +128,16 @@ func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 	if out == nil {
 		out = io.Discard
 	}
+	var closePrinters func() error
+	r.printers, format, closePrinters, err = splitFormats(format, out)
+	if err != nil {
+		return nil, err
+	}
+	r.pending = map[string]ScenarioResult{}
+	if format == "" {
+		// godog needs a formatter of its own; what it writes is not wanted.
+		format, out = "progress", io.Discard
+	}
 	suite := godog.TestSuite{
 		Name:                "sessions",
 		ScenarioInitializer: r.initScenario,
@@ -133,20 +155,25 @@ func Run(ctx context.Context, t Target, o Options) (*Result, error) {
 			TestingT:       o.TestingT,
 		},
 	}
+	// Checked here, not left to godog: its tag parser panics on a
+	// malformed expression, and it passes a run that selects nothing.
+	if r.sel, err = selectScenarios(o); err != nil {
+		return nil, err
+	}
+	r.total = len(r.sel.order)
+	for _, d := range r.defs {
+		r.defWhere = append(r.defWhere, defLocation(d))
+	}
 	if o.Progress != nil {
-		// godog's own parse and tag filter, so the total is what it runs.
-		features, err := suite.RetrieveFeatures()
-		if err != nil {
-			return nil, fmt.Errorf("features: %w", err)
-		}
-		for _, f := range features {
-			r.total += len(f.Pickles)
-		}
 		r.progress = o.Progress
 		r.progress(0, r.total)
 	}
 	status := suite.Run()
 	r.result.Duration = time.Since(r.result.Started)
+	r.flush()
+	if err := closePrinters(); err != nil {
+		return r.result, err
+	}
 	if status == 2 && ctx.Err() == nil {
 		return r.result, fmt.Errorf("godog could not run the features (status 2): check paths, tags and format")
 	}
@@ -199,6 +226,9 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 			tags[i] = t.Name
 		}
 		s.begin(p.Name, p.Uri, tags)
+		if p.Location != nil {
+			s.line = int(p.Location.Line)
+		}
 		if err := ctx.Err(); err != nil {
 			// Interrupted (Ctrl-C): godog would start every remaining
 			// scenario; each is skipped instead.
@@ -214,7 +244,7 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 		return ctx, r.skipReason(s)
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
-		s.beginStep(st.Text)
+		s.beginStep(st.Text, r.stepFrom(st))
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
@@ -227,7 +257,7 @@ func (r *runner) initScenario(sc *godog.ScenarioContext) {
 			unlock = nil
 		}
 		s.close()
-		r.add(s.result(r.lineOf(p.Uri, p.Name)))
+		r.add(p.Id, s.result(r.lineOf(p.Uri, p.Name)))
 		return ctx, nil
 	})
 	for _, d := range r.defs {
@@ -248,13 +278,69 @@ func (r *runner) skipReason(s *scenario) error {
 	return nil
 }
 
-func (r *runner) add(sr ScenarioResult) {
+// add records the result of the scenario (pickle) id and prints every
+// finished scenario whose turn in file order has come.
+func (r *runner) add(id string, sr ScenarioResult) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.result.Scenarios = append(r.result.Scenarios, sr)
 	if r.progress != nil {
 		r.progress(len(r.result.Scenarios), r.total)
 	}
+	if !slices.Contains(r.sel.order[r.next:], id) {
+		r.print(sr) // not in the selection's order (never expected): at once
+		return
+	}
+	r.pending[id] = sr
+	for r.next < len(r.sel.order) {
+		next, ok := r.pending[r.sel.order[r.next]]
+		if !ok {
+			break
+		}
+		delete(r.pending, r.sel.order[r.next])
+		r.print(next)
+		r.next++
+	}
+}
+
+// flush prints the scenarios still waiting (those after one that never
+// finished, as when a run stops early) in file order and ends the output.
+func (r *runner) flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range r.sel.order[r.next:] {
+		if sr, ok := r.pending[id]; ok {
+			r.print(sr)
+		}
+	}
+	r.next, r.pending = len(r.sel.order), map[string]ScenarioResult{}
+	for _, p := range r.printers {
+		p.finish()
+	}
+}
+
+func (r *runner) print(sr ScenarioResult) {
+	for _, p := range r.printers {
+		p.scenario(sr)
+	}
+}
+
+// stepFrom is where a step comes from: its keyword and line in the
+// feature file, and the definition that runs it (the first whose sentence
+// matches, as godog picks it).
+func (r *runner) stepFrom(st *godog.Step) StepResult {
+	var from StepResult
+	if len(st.AstNodeIds) > 0 {
+		src := r.sel.steps[st.AstNodeIds[0]]
+		from.Keyword, from.Line = src.keyword, src.line
+	}
+	for i, d := range r.defs {
+		if d.expr.MatchString(st.Text) {
+			from.Def = r.defWhere[i]
+			break
+		}
+	}
+	return from
 }
 
 var (

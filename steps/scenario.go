@@ -35,8 +35,9 @@ type scenario struct {
 
 	mu        sync.Mutex // guards what the result collector reads
 	stepText  string
-	stepDev   string // ledger id seen in the current step
-	stepNote  string // why the current step is a changed deviation
+	stepFrom  StepResult // the current step's keyword, line and definition
+	stepDev   string     // ledger id seen in the current step
+	stepNote  string     // why the current step is a changed deviation
 	steps     []StepResult
 	exchanges []Exchange
 	devs      []string
@@ -44,6 +45,8 @@ type scenario struct {
 	failed    bool // a step failed
 	chgFail   bool // a step failed as a changed deviation
 	skipped   bool
+	skipWhy   string // why it was skipped
+	line      int    // the line of the scenario, or of its Examples row
 	started   time.Time
 }
 

@@ -78,7 +78,7 @@ func runMatrixTarget(ctx context.Context, name string, tgt steps.Target, cfg ver
 	fmt.Fprintf(stderr, "verify: running the suite against %s (REST %s, ledger %s)\n", name, tgt.APIURL, ledgerName(cfg.ledger))
 	godogFormat, reports := matrixOutputs(cfg.outputs, name)
 	res, err := steps.Run(ctx, tgt, steps.Options{
-		Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: godogFormat, Output: stderr,
+		Tags: cfg.tags, AllowEmpty: cfg.allowEmpty, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Format: godogFormat, Output: stderr,
 	})
 	if ctx.Err() != nil {
 		// Interrupted: what the scenarios met after Ctrl-C says nothing

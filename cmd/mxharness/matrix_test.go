@@ -94,8 +94,8 @@ func TestMatrixOutputs(t *testing.T) {
 	}{
 		{name: "default pretty to stdout: progress only", outs: outputs{{format: "pretty"}}, wantFormat: "progress"},
 		{name: "files per image", outs: outputs{{format: "cucumber", path: "out/c.json"}, {format: "junit", path: "j.xml"}, {format: "html", path: "report"}},
-			wantFormat:  "progress,cucumber:out/c.mariadb-maxscale-24.02.json",
-			wantReports: []output{{format: "junit", path: "j.mariadb-maxscale-24.02.xml"}, {format: "html", path: "report.mariadb-maxscale-24.02"}}},
+			wantFormat:  "progress",
+			wantReports: []output{{format: "cucumber", path: "out/c.mariadb-maxscale-24.02.json"}, {format: "junit", path: "j.mariadb-maxscale-24.02.xml"}, {format: "html", path: "report.mariadb-maxscale-24.02"}}},
 		{name: "stdout reports dropped", outs: outputs{{format: "junit"}}, wantFormat: "progress"},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -41,12 +42,13 @@ const (
 // noLedger is the --ledger value that asks for no ledger at all.
 const noLedger = "none"
 
-// Report formats. pretty, progress and cucumber are godog's own formatters
-// and write while the suite runs; junit and html are written from the result
-// by package report, because only the result knows verdicts and ledger ids.
+// Report formats. pretty and progress are written by package steps while
+// the suite runs (each scenario whole, in file order); junit, html and
+// cucumber are written from the result by package report, because only the
+// result knows verdicts, ledger ids and why a scenario was skipped.
 var (
-	godogFormats  = []string{"pretty", "progress", "cucumber"}
-	reportFormats = []string{"junit", "html"}
+	godogFormats  = []string{"pretty", "progress"}
+	reportFormats = []string{"junit", "html", "cucumber"}
 )
 
 // output is one --format: a format and the file it goes to ("" is stdout).
@@ -84,6 +86,40 @@ func (o *outputs) Set(v string) error {
 	return nil
 }
 
+// prepare makes sure every report can be written before the suite runs
+// (a run of minutes must not end in "no such directory"): it creates each
+// report's directory and writes and removes a file there.
+func (o outputs) prepare() error {
+	for _, out := range o {
+		if out.path == "" {
+			continue
+		}
+		dir := filepath.Dir(out.path)
+		err := os.MkdirAll(dir, 0o755)
+		if err == nil {
+			var f *os.File
+			if f, err = os.CreateTemp(dir, ".mxharness-check-*"); err == nil {
+				f.Close()
+				err = os.Remove(f.Name())
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("--format %s:%s: the report cannot be written: %w", out.format, out.path, unwrapPath(err))
+		}
+	}
+	return nil
+}
+
+// unwrapPath is the cause of a file system error without the path the
+// message around it already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s %s: %w", pe.Op, pe.Path, pe.Err)
+	}
+	return err
+}
+
 // verifyConfig is what the verify flags ask for, checked and with defaults
 // applied. runSuite takes it as it is; another way of finding targets (the
 // container matrix) may copy it and change ledger or outputs per target.
@@ -103,6 +139,7 @@ type verifyConfig struct {
 	// a matrix (a --target name or a --container image), "" for none.
 	targetLedgers map[string]string
 	matrixDir     string // where a matrix run writes matrix.md and a JUnit file per target
+	allowEmpty    bool   // a --tags that selects no scenario is not an error
 	concurrency   int
 	progress      bool // force the progress line even when stderr is not a terminal
 	strictLedger  bool
@@ -131,6 +168,10 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err != nil {
 		// One line per mistake: a usage dump would bury it in a CI log.
 		fmt.Fprintf(stderr, "mxharness verify: %v (mxharness verify -h lists the flags)\n", err)
+		return verifyUsage
+	}
+	if err := cfg.outputs.prepare(); err != nil {
+		fmt.Fprintf(stderr, "mxharness verify: %v\n", err)
 		return verifyUsage
 	}
 	var chosen []verifyMode
@@ -179,6 +220,7 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	fs.Var(&ledger, "ledger", "deviation ledger `VERSION` to judge the target with, or none (default: none with --api, the profile's ledger for the embedded simulator); "+
 		"NAME=VERSION gives one target of a matrix (--target, --container) its own ledger, repeatable")
 	fs.StringVar(&cfg.matrixDir, "matrix-dir", "out/matrix", "`DIR` where a matrix (--target, --container) writes matrix.md and one JUnit file per target")
+	fs.BoolVar(&cfg.allowEmpty, "allow-empty", false, "accept a --tags expression that selects no scenario (by default that is an error: a mistyped filter must not pass)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 4, "scenarios run at the same time")
 	fs.BoolVar(&cfg.progress, "progress", false, "print a progress line to stderr even when it is not a terminal")
 	fs.BoolVar(&cfg.strictLedger, "strict-ledger", false, "fail when a deviation recorded in the ledger has changed (by default it only warns)")
@@ -324,6 +366,12 @@ func (cfg *verifyConfig) check() error {
 	if (cfg.roUser == "") != (cfg.roPassword == "") {
 		return errors.New("--ro-user and --ro-password go together")
 	}
+	if _, err := steps.Selection(steps.Options{Tags: cfg.tags, AllowEmpty: cfg.allowEmpty}); err != nil {
+		if errors.Is(err, steps.ErrNoScenarios) {
+			return fmt.Errorf("--tags: %w; --allow-empty accepts that", err)
+		}
+		return fmt.Errorf("--tags: %w", err)
+	}
 	if cfg.concurrency < 1 {
 		return fmt.Errorf("--concurrency %d: want 1 or more", cfg.concurrency)
 	}
@@ -398,7 +446,7 @@ func runSuite(ctx context.Context, tgt steps.Target, cfg verifyConfig, stdout, s
 	// The summary goes with the human-readable output; when stdout carries a
 	// machine format (junit, cucumber, html), it goes to stderr instead.
 	summaryOut, stdoutHuman := stdout, false
-	opts := steps.Options{Tags: cfg.tags, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Output: stdout}
+	opts := steps.Options{Tags: cfg.tags, AllowEmpty: cfg.allowEmpty, Ledger: cfg.ledger, Concurrency: cfg.concurrency, Output: stdout}
 	var godogFmts []string
 	for _, o := range cfg.outputs {
 		switch {
@@ -481,8 +529,8 @@ func scenariosShow(n int) string {
 	return fmt.Sprintf("%d scenarios show", n)
 }
 
-// writeReport writes one junit or html report; godog's formats were written
-// by the run itself.
+// writeReport writes one junit, html or cucumber report; pretty and
+// progress were written by the run itself.
 func writeReport(o output, res *steps.Result, stdout io.Writer) error {
 	var write func(io.Writer, *steps.Result) error
 	switch o.format {
@@ -490,6 +538,8 @@ func writeReport(o output, res *steps.Result, stdout io.Writer) error {
 		write = report.JUnit
 	case "html":
 		write = report.HTML
+	case "cucumber":
+		write = report.Cucumber
 	default:
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -114,6 +115,9 @@ func TestParseVerifyFlags(t *testing.T) {
 		{name: "sql without api", args: []string{"--sql", "127.0.0.1:4006"}, wantErr: "need --api"},
 		{name: "sql not host:port", args: []string{"--api", "http://h:1", "--sql", "h"}, wantErr: `--sql "h" is not HOST:PORT`},
 		{name: "read-only user without password", args: []string{"--ro-user", "basic"}, wantErr: "go together"},
+		{name: "unknown ledger", args: []string{"--ledger", "nosuch"}, wantErr: `unknown ledger "nosuch": want one of maxscale-24.02`},
+		{name: "unknown ledger of a target", args: []string{"--ledger", "a=nosuch"}, wantErr: `unknown ledger "nosuch": want one of maxscale-24.02`},
+		{name: "malformed tags", args: []string{"--tags", "@get &&"}, wantErr: `tag expression "@get &&" has an empty term`},
 		{name: "zero concurrency", args: []string{"--concurrency", "0"}, wantErr: "--concurrency 0"},
 		{name: "stray argument", args: []string{"features/"}, wantErr: `unexpected argument "features/"`},
 		{name: "unknown flag", args: []string{"--container-image", "x"}, wantErr: "flag provided but not defined"},
@@ -425,4 +429,109 @@ func TestStartProgress(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("progress wrote to stdout: %q", stdout.String())
 	}
+}
+
+// A malformed tag expression is one line naming it (godog's parser would
+// panic), and one that selects nothing is an error unless --allow-empty:
+// a mistyped CI filter must not turn the gate off with a PASS.
+func TestVerifyRefusesBadTags(t *testing.T) {
+	for _, expr := range []string{"@get &&", "&&", "@a,", ",", "@get && && @list", "@get and not @slow", "(@get)"} {
+		t.Run(expr, func(t *testing.T) {
+			assertRefused(t, []string{"verify", "--tags", expr}, "--tags", fmt.Sprintf("%q", expr))
+		})
+	}
+	t.Run("selects nothing", func(t *testing.T) {
+		assertRefused(t, []string{"verify", "--tags", "@nosuchtag"}, `"@nosuchtag" selects no scenario`, "no scenario is tagged @nosuchtag", "--allow-empty")
+	})
+	t.Run("selects nothing, allowed", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		if code := run(t.Context(), []string{"verify", "--tags", "@nosuchtag", "--allow-empty"}, &stdout, &stderr); code != verifyPass {
+			t.Errorf("--allow-empty: exit %d, want 0\n%s%s", code, stdout.String(), stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "0 scenarios against") {
+			t.Errorf("--allow-empty: the summary does not say that no scenario ran:\n%s", stdout.String())
+		}
+	})
+}
+
+// Every mistake in the flags is one line on stderr, with no usage dump,
+// and exit 2 before anything runs; an unknown value lists the valid ones.
+// A report that cannot be written is found before the suite runs.
+func TestVerifyRefusesBadFlagsInOneLine(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown format", []string{"--format", "nonsense"}, []string{`unknown format "nonsense"`, "pretty, progress, junit, html, cucumber"}},
+		{"unknown ledger", []string{"--ledger", "nosuch"}, []string{`unknown ledger "nosuch"`, "maxscale-24.02", "none"}},
+		{"unknown profile", []string{"--profile", "nosuch"}, []string{`unknown --profile "nosuch"`, "maxscale-24.02 or documented"}},
+		{"unknown flag", []string{"--nosuch"}, []string{"-nosuch"}},
+		{"report in no directory", []string{"--tags", "@get", "--format", "junit:" + filepath.Join(notADir, "x.xml")}, []string{"junit:" + filepath.Join(notADir, "x.xml"), "cannot be written", "not a directory"}},
+		{"html report in no directory", []string{"--tags", "@get", "--format", "progress", "--format", "html:" + filepath.Join(notADir, "r.html")}, []string{"html:", "cannot be written"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertRefused(t, append([]string{"verify"}, tt.args...), tt.want...)
+		})
+	}
+}
+
+// Against a target without a read-only account the @readonly scenarios
+// are skipped, and every format says so with the reason: pretty and
+// progress (and the summary after them) on stdout, junit, cucumber and
+// html in their files. No godog summary ("9 scenarios (9 passed)")
+// contradicts the verdicts.
+func TestVerifySkippedReasonInEveryFormat(t *testing.T) {
+	sim := startSimulator(t)
+	const reason = "the target has no read-only account"
+	for _, stdoutFormat := range []string{"pretty", "progress"} {
+		t.Run(stdoutFormat, func(t *testing.T) {
+			dir := t.TempDir()
+			files := map[string]string{"junit": "r.xml", "cucumber": "r.json", "html": "r.html"}
+			args := []string{"verify", "--api", sim.APIURL, "--sql", sim.SQLAddrs["RW-Split-Router"], "--ledger", "maxscale-24.02",
+				"--tags", "@readonly && ~@jwt", "--concurrency", "4", "--format", stdoutFormat}
+			for f, name := range files {
+				args = append(args, "--format", f+":"+filepath.Join(dir, name))
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(t.Context(), args, &stdout, &stderr); code != verifyPass {
+				t.Fatalf("exit %d\n%s%s", code, stdout.String(), stderr.String())
+			}
+			out := stdout.String()
+			if regexp.MustCompile(`\d+ scenarios \(\d+ `).MatchString(out) {
+				t.Errorf("stdout has godog's own scenario count:\n%s", out)
+			}
+			skipped := regexp.MustCompile(`(?m)^  skipped +(\d+)$`).FindStringSubmatch(out)
+			listed := regexp.MustCompile(`(?m)^  ` + reason + `: (\d+) scenarios$`).FindStringSubmatch(out)
+			if skipped == nil || listed == nil || skipped[1] != listed[1] || skipped[1] == "0" {
+				t.Errorf("summary: skipped count %v and the scenarios listed under %q %v do not agree:\n%s", skipped, reason, listed, out)
+			}
+			if stdoutFormat == "pretty" && strings.Count(out, "    skipped: "+reason+"\n") != atoi(t, skipped[1]) {
+				t.Errorf("pretty: not every skipped scenario says %q:\n%s", reason, out)
+			}
+			for f, name := range files {
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(b), reason) {
+					t.Errorf("%s report does not say %q", f, reason)
+				}
+			}
+		})
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
