@@ -19,7 +19,7 @@ func TestNodeMariaDBConnector(t *testing.T) {
 	node, err := exec.LookPath("node")
 	modules := os.Getenv("MXHARNESS_NODE_PATH")
 	if err != nil || modules == "" {
-		t.Skip("needs node and MXHARNESS_NODE_PATH=<node_modules with the mariadb package>")
+		t.Skip("needs node: npm install --prefix DIR mariadb@3, then MXHARNESS_NODE_PATH=DIR/node_modules (CI does)")
 	}
 	s := startSim(t, func(c *config.Config) { c.RetainLastStatements = 1 })
 	cmd := exec.CommandContext(t.Context(), node, "testdata/node_client.js", s.SQLAddrs["RW-Split-Router"])
