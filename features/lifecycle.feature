@@ -32,10 +32,10 @@ Feature: The life of a session, end to end
     Then the backend connection ids of client "app" have changed
     And the session parameter "log_info" of client "app" is true
 
-    # The operator gives the client one second to finish, then it is killed.
-    When I send DELETE "/v1/sessions/{app}?ttl=1"
+    # The operator gives the client three seconds to finish, then it is killed.
+    When I send DELETE "/v1/sessions/{app}?ttl=3"
     Then the response status is 204
     And the client "app" can run a query
-    And within 4 seconds the connection of client "app" is closed
+    And within 6 seconds the connection of client "app" is closed
     And the session of client "app" no longer exists
     And within 3 seconds of my clients, GET "/v1/sessions" lists none

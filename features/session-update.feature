@@ -189,7 +189,9 @@ Feature: Update a session
 
   @write @filters @slow
   Scenario: New filters take effect at once even while the client runs a query
-    Given the client "app" starts the query "SELECT SLEEP(2)"
+    # Long enough that the query still runs when the PATCH arrives, even on
+    # a busy machine.
+    Given the client "app" starts the query "SELECT SLEEP(5)"
     When I send PATCH "/v1/sessions/{app}" with:
       """
       {"data": {"relationships": {"filters": {"data": [{"id": "my-log-filter", "type": "filters"}]}}}}
