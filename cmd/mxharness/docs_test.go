@@ -31,7 +31,7 @@ import (
 //   - mxharness serve is the test's own simulator (not started again);
 //   - curl -u USER:PASS URL is a GET that must answer 2xx;
 //   - mariadb ... runs the real client when it is installed;
-//   - mkdir -p DIR makes DIR; make is what CI runs itself (skipped, said).
+//   - mkdir -p DIR makes DIR; make is what CI runs itself (logged).
 //
 // Any other command fails the test: a block marked runnable must be.
 func TestDocsExamples(t *testing.T) {
@@ -170,7 +170,9 @@ func runDocCommand(t *testing.T, args []string, status int) {
 	text := strings.Join(args, " ")
 	switch {
 	case args[0] == "make":
-		t.Skipf("%s: CI runs make itself (.ci/run)", text)
+		// Not a skip: nothing is missing, CI runs make itself (.ci/run).
+		t.Logf("%s: CI runs it (.ci/run)", text)
+		return
 	case args[0] == "mkdir":
 		if err := os.MkdirAll(args[len(args)-1], 0o755); err != nil {
 			t.Fatal(err)
