@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mxharness/mxharness/simulator"
 	"github.com/mxharness/mxharness/target"
@@ -28,7 +30,8 @@ import (
 // In a runnable block:
 //   - mxharness and go run ./cmd/mxharness run this package's run();
 //     verify without --tags gets --tags @get, to keep the test short;
-//   - mxharness serve is the test's own simulator (not started again);
+//   - mxharness serve starts on free ports with the example's other flags
+//     and stops; the test's own simulator stands in for it afterwards;
 //   - curl -u USER:PASS URL is a GET that must answer 2xx;
 //   - mariadb ... runs the real client when it is installed;
 //   - mkdir -p DIR makes DIR; make is what CI runs itself (logged).
@@ -198,7 +201,7 @@ func runDocCommand(t *testing.T, args []string, status int) {
 	}
 	args = args[1:]
 	if args[0] == "serve" {
-		t.Logf("%s: the test's own simulator serves it", text)
+		docServe(t, args)
 		return
 	}
 	if args[0] == "verify" && !slices.ContainsFunc(args, func(a string) bool { return a == "--tags" || strings.HasPrefix(a, "--tags=") }) {
@@ -207,6 +210,43 @@ func runDocCommand(t *testing.T, args []string, status int) {
 	var stdout, stderr bytes.Buffer
 	if got := run(t.Context(), args, &stdout, &stderr); got != status {
 		t.Fatalf("mxharness %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), got, status, stdout.String(), stderr.String())
+	}
+}
+
+// docServe starts serve with the example's flags on free ports (its own
+// addresses left out), waits until it lists its REST API and both
+// listeners, and stops it: the example's flags and seed work. The later
+// commands of the block talk to the test's own simulator, which stands in
+// for the one the example leaves running.
+func docServe(t *testing.T, args []string) {
+	var kept []string
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--api-addr" || args[i] == "--listen" {
+			i++
+			continue
+		}
+		kept = append(kept, args[i])
+	}
+	kept = append(kept, "--api-addr", "127.0.0.1:0", "--listen", "RW-Split-Router=127.0.0.1:0",
+		"--listen", "Read-Connection-Router=127.0.0.1:0", "--log-level", "warn")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	exit := make(chan int, 1)
+	go func() { exit <- run(ctx, kept, &stdout, &stderr) }()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "REST API") || strings.Count(stdout.String(), "\nSQL ") < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("mxharness %s: no REST API and listeners within 10 s:\n%s\n%s", strings.Join(kept, " "), stdout.String(), stderr.String())
+		}
+		select {
+		case code := <-exit:
+			t.Fatalf("mxharness %s: exit %d\n%s", strings.Join(kept, " "), code, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Fatalf("mxharness %s: exit %d after Ctrl-C\n%s", strings.Join(kept, " "), code, stderr.String())
 	}
 }
 
