@@ -226,57 +226,63 @@ func sameID(a, b any) bool {
 	return am != nil && bm != nil && am["id"] == bm["id"]
 }
 
+// afterRestart builds a middleware that passes every request on and lets
+// edit change the session resources of later responses, for each session
+// a successful restart (of it alone, or of all sessions) reached.
+func afterRestart(env Env, edit func(res map[string]any)) Middleware {
+	var mu sync.Mutex
+	restarted := map[string]bool{}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !on(http.MethodPost, restartOnePath)(r) && !on(http.MethodPost, restartAllPath)(r) {
+				eachSession(func(res map[string]any) {
+					id, _ := res["id"].(string)
+					mu.Lock()
+					hit := restarted[id]
+					mu.Unlock()
+					if hit {
+						edit(res)
+					}
+				})(next).ServeHTTP(w, r)
+				return
+			}
+			c := capture(next, r)
+			if c.status < 300 {
+				ids := []string{}
+				if m := restartOnePath.FindStringSubmatch(r.URL.Path); m != nil {
+					ids = append(ids, m[1])
+				} else {
+					list, _ := env.get(next, r, "/v1/sessions")
+					for _, res := range resources(list) {
+						id, _ := res["id"].(string)
+						ids = append(ids, id)
+					}
+				}
+				mu.Lock()
+				for _, id := range ids {
+					restarted[id] = true
+				}
+				mu.Unlock()
+			}
+			c.send(w)
+		})
+	}
+}
+
 // restartAtOnce makes a restart look done at once: from a successful
 // restart on, the session shows other backend connection ids, although
 // MaxScale 24.02 opens new connections only at the client's next query.
 func restartAtOnce(env Env) Middleware {
-	var mu sync.Mutex
-	renewed := map[string]bool{}
-	mark := func(ids ...string) {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, id := range ids {
-			renewed[id] = true
-		}
-	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			switch {
-			case on(http.MethodPost, restartOnePath)(r), on(http.MethodPost, restartAllPath)(r):
-				c := capture(next, r)
-				if c.status < 300 {
-					if m := restartOnePath.FindStringSubmatch(r.URL.Path); m != nil {
-						mark(m[1])
-					} else {
-						list, _ := env.get(next, r, "/v1/sessions")
-						for _, res := range resources(list) {
-							id, _ := res["id"].(string)
-							mark(id)
-						}
-					}
+	return afterRestart(env, func(res map[string]any) {
+		conns, _ := object(res, "attributes")["connections"].([]any)
+		for _, c := range conns {
+			if cm, ok := c.(map[string]any); ok {
+				if n, err := cm["connection_id"].(json.Number).Int64(); err == nil {
+					cm["connection_id"] = n + 1_000_000
 				}
-				c.send(w)
-			default:
-				eachSession(func(res map[string]any) {
-					id, _ := res["id"].(string)
-					mu.Lock()
-					seen := renewed[id]
-					mu.Unlock()
-					if !seen {
-						return
-					}
-					conns, _ := object(res, "attributes")["connections"].([]any)
-					for _, c := range conns {
-						if cm, ok := c.(map[string]any); ok {
-							if n, err := cm["connection_id"].(json.Number).Int64(); err == nil {
-								cm["connection_id"] = n + 1_000_000
-							}
-						}
-					}
-				})(next).ServeHTTP(w, r)
 			}
-		})
-	}
+		}
+	})
 }
 
 // withoutQuery returns r's path and query without the parameters for
@@ -591,34 +597,7 @@ func filtersShownLate(env Env) Middleware {
 // attributes its client sent: the restart made a new session that lost
 // what the client said at connect time.
 func restartForgetsClient(env Env) Middleware {
-	var mu sync.Mutex
-	restarted := map[string]bool{}
-	all := false
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if on(http.MethodPost, restartOnePath)(r) || on(http.MethodPost, restartAllPath)(r) {
-				c := capture(next, r)
-				if c.status < 300 {
-					mu.Lock()
-					if m := restartOnePath.FindStringSubmatch(r.URL.Path); m != nil {
-						restarted[m[1]] = true
-					} else {
-						all = true
-					}
-					mu.Unlock()
-				}
-				c.send(w)
-				return
-			}
-			eachSession(func(res map[string]any) {
-				id, _ := res["id"].(string)
-				mu.Lock()
-				forget := all || restarted[id]
-				mu.Unlock()
-				if forget {
-					delete(object(object(res, "attributes"), "client"), "connection_attributes")
-				}
-			})(next).ServeHTTP(w, r)
-		})
-	}
+	return afterRestart(env, func(res map[string]any) {
+		delete(object(object(res, "attributes"), "client"), "connection_attributes")
+	})
 }
