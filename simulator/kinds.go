@@ -81,7 +81,6 @@ func (v *view) maxscale() []map[string]any {
 				"os":       map[string]any{"machine": runtime.GOARCH, "nodename": hostname, "sysname": runtime.GOOS},
 			},
 		},
-		"links": map[string]any{"self": v.q.base + "maxscale/"},
 	}}
 }
 
@@ -107,16 +106,13 @@ func (v *view) services() []map[string]any {
 			"started": httpDate(v.s),
 			"parameters": map[string]any{
 				"router": svc.Router, "type": "service", "user": firstSQLUser(v.s.cfg),
-				"log_info": svc.LogInfo, "log_notice": svc.LogNotice,
-				"log_warning": svc.LogWarning, "log_error": svc.LogError,
+				"log_debug": false, "log_info": svc.LogInfo, "log_notice": svc.LogNotice,
+				"log_warning": svc.LogWarning,
 			},
 			"connections":       now,
 			"total_connections": total,
 			"statistics":        map[string]any{"connections": now, "total_connections": total, "max_connections": peak},
 			"listeners":         []any{v.listener(svc)},
-			// The simulator's service is not a listener: "listener" is the
-			// address its SQL clients connect to.
-			"listener": v.s.listenAddr(svc),
 		}, rels)
 	}
 	return out
@@ -152,7 +148,7 @@ func (v *view) servers() []map[string]any {
 			"name":  sv.Name,
 			"state": state,
 			"parameters": map[string]any{
-				"address": sv.Address, "port": int64(sv.Port), "socket": nil, "type": "server",
+				"address": sv.Address, "port": int64(sv.Port), "socket": nil,
 			},
 			"statistics": map[string]any{"connections": conns},
 		}, rels)
@@ -166,7 +162,7 @@ func (v *view) filters() []map[string]any {
 		self := v.self("filters/", f.Name)
 		out[i] = v.object(f.Name, "filters", "filters/", map[string]any{
 			"module":     f.Module,
-			"parameters": map[string]any{"module": f.Module, "type": "filter"},
+			"parameters": map[string]any{"module": f.Module},
 		}, map[string]any{"services": v.relationship(self, "services",
 			v.s.usedBy(f.Name, func(c config.Service) []string { return c.Filters }))})
 	}
@@ -232,7 +228,8 @@ func (v *view) mariadbmonDiagnostics(m config.Monitor) map[string]any {
 		}
 		info[i] = map[string]any{
 			"name": name, "server_id": int64(ids[name]), "read_only": i > 0,
-			"slave_connections": replication, "lock_held": nil, "master_group": nil, "state_details": nil,
+			"slave_connections": replication, "lock_held": nil, "master_group": nil,
+			"gtid_binlog_pos": nil, "gtid_current_pos": nil,
 		}
 	}
 	return map[string]any{"master": master, "master_gtid_domain_id": int64(0), "primary": nil,
@@ -243,13 +240,17 @@ func (v *view) mariadbmonDiagnostics(m config.Monitor) map[string]any {
 func (v *view) listener(svc config.Service) map[string]any {
 	name := svc.ListenerOf()
 	host, port := splitHostPort(v.s.listenAddr(svc))
-	return v.object(name, "listeners", "listeners/", map[string]any{
-		"state": "Running",
-		"parameters": map[string]any{
-			"address": host, "port": port, "socket": nil, "protocol": "MariaDBProtocol",
-			"service": svc.Name, "type": "listener", "authenticator": nil, "ssl": false,
+	// A listener has no links of its own (listener.cc Listener::to_json).
+	return map[string]any{"id": name, "type": "listeners",
+		"attributes": map[string]any{
+			"state": "Running",
+			"parameters": map[string]any{
+				"address": host, "port": port, "socket": nil, "protocol": "MariaDBProtocol",
+				"service": svc.Name, "type": "listener", "authenticator": nil, "ssl": false,
+			},
 		},
-	}, map[string]any{"services": v.relationship(v.self("listeners/", name), "services", []string{svc.Name})})
+		"relationships": map[string]any{"services": v.relationship(v.self("listeners/", name), "services", []string{svc.Name})},
+	}
 }
 
 func (v *view) listeners() []map[string]any {
@@ -287,24 +288,25 @@ type module struct {
 }
 
 // knownModules are the modules of the simulator's routers, filters,
-// monitors and protocol, with the versions and texts MaxScale 24.02
-// reports for them.
+// monitors, protocol and parser, with the versions and texts MaxScale
+// 24.02.4 reports for them, in its order (case-insensitive by name).
 var knownModules = []module{
-	{"readwritesplit", "Router", "router", "V1.1.0", "GA", "A Read/Write splitting router for enhancement read scalability"},
-	{"readconnroute", "Router", "router", "V2.0.0", "GA", "A connection based router to load balance based on connections"},
-	{"mariadbmon", "Monitor", "monitor", "V1.5.0", "GA", "A MariaDB Primary/Replica replication monitor"},
 	{"cache", "Filter", "filter", "V1.0.0", "GA", "A caching filter that is capable of caching and returning cached data."},
-	{"qlafilter", "Filter", "filter", "V1.1.1", "GA", "A simple query logging filter"},
 	{"hintfilter", "Filter", "filter", "V1.0.0", "Alpha", "A hint parsing filter"},
-	{"MariaDBProtocol", "Protocol", "protocol", "V1.1.0", "GA", "The client to MaxScale MySQL protocol implementation"},
 	{"MariaDBAuth", "Authenticator", "authenticator", "V2.1.0", "GA", "Standard MySQL/MariaDB authentication (mysql_native_password)"},
+	{"mariadbmon", "Monitor", "monitor", "V1.5.0", "GA", "A MariaDB Primary/Replica replication monitor"},
+	{"MariaDBProtocol", "Protocol", "protocol", "V1.1.0", "GA", "The client to MaxScale MySQL protocol implementation"},
+	{"pp_sqlite", "Parser", "parser", "V1.0.0", "GA", "MariaDB SQL parser using sqlite3."},
+	{"qlafilter", "Filter", "filter", "V1.1.1", "GA", "A simple query logging filter"},
+	{"readconnroute", "Router", "router", "V2.0.0", "GA", "A connection based router to load balance based on connections"},
+	{"readwritesplit", "Router", "router", "V1.1.0", "GA", "A Read/Write splitting router for enhancement read scalability"},
 }
 
 // modules: the core's two pseudo-modules and the modules the configuration
 // loads. Their parameter specifications are not modelled (parameters is
 // empty). Links say modules/<name>/, as MaxScale's do.
 func (v *view) modules() []map[string]any {
-	used := map[string]bool{"MariaDBProtocol": true, "MariaDBAuth": true}
+	used := map[string]bool{"MariaDBProtocol": true, "MariaDBAuth": true, "pp_sqlite": true}
 	for _, svc := range v.s.cfg.Services {
 		used[svc.Router] = true
 	}
@@ -317,15 +319,16 @@ func (v *view) modules() []map[string]any {
 	mod := func(m module) map[string]any {
 		attrs := map[string]any{"module_type": m.typ, "description": m.description, "maturity": m.maturity,
 			"commands": []any{}, "parameters": []any{}}
+		attrs["version"] = m.version
 		if m.api != "" {
-			attrs["api"], attrs["version"] = m.api, m.version
+			attrs["api"] = m.api
 		}
 		return map[string]any{"id": m.name, "type": "modules", "attributes": attrs,
 			"links": map[string]any{"self": v.self("modules/", m.name)}}
 	}
 	out := []map[string]any{
-		mod(module{name: "maxscale", typ: "maxscale", maturity: "GA", description: "maxscale"}),
-		mod(module{name: "servers", typ: "servers", maturity: "GA", description: "servers"}),
+		mod(module{name: "maxscale", typ: "maxscale", version: MaxScaleVersion, maturity: "GA", description: "maxscale"}),
+		mod(module{name: "servers", typ: "servers", version: MaxScaleVersion, maturity: "GA", description: "servers"}),
 	}
 	for _, m := range knownModules {
 		if used[m.name] {
