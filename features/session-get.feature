@@ -29,7 +29,7 @@ Feature: Get a session
     And the value at "/data/attributes/seconds_alive" is at most the seconds since client "app" connected
     And the value at "/data/attributes/idle" is at most the seconds since client "app" connected
     And the value at "/data/attributes/io_activity" is an integer
-    And the value at "/data/attributes/thread" is an integer
+    And the value at "/data/attributes/thread" is one of MaxScale's threads
     # The client has sent no statement yet, so none is retained or logged.
     And the value at "/data/attributes/queries" is []
     And the value at "/data/attributes/log" is []

@@ -1,6 +1,7 @@
 package mutate
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -149,6 +150,15 @@ var Mutants = []Mutant{
 	{Name: "thread-as-string", Breaks: "S7", Statement: "the example document's attributes (thread, a number)",
 		Profile: observed, Tags: "@get",
 		Rewrite: static(eachAttributes(func(a map[string]any) { stringify(a, "thread") }))},
+	{Name: "thread-is-os-thread-id", Breaks: "S7", Statement: "the example document's attributes (thread: the MaxScale worker thread the session runs on)",
+		Profile: observed, Tags: "@get",
+		Rewrite: static(eachAttributes(func(a map[string]any) {
+			if n, ok := a["thread"].(json.Number); ok {
+				if v, err := n.Int64(); err == nil {
+					a["thread"] = 140_000 + v
+				}
+			}
+		}))},
 	{Name: "idle-as-string", Breaks: "S7", Statement: "the example document's attributes (idle, a number)",
 		Profile: observed, Tags: "@get",
 		Rewrite: static(eachAttributes(func(a map[string]any) { stringify(a, "idle") }))},

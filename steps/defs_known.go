@@ -127,6 +127,20 @@ func knownValueSteps() []stepDef {
 				return nil
 			})
 		}),
+		def(`^the value at "([^"]*)" is one of MaxScale's threads$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
+			v, err := s.valueAt(a[0])
+			if err != nil {
+				return err
+			}
+			ids, err := s.idsAt(ctx, "/v1/maxscale/threads", "/data")
+			if err != nil {
+				return err
+			}
+			if n, ok := v.(int64); !ok || !slices.Contains(ids, strconv.FormatInt(n, 10)) {
+				return fmt.Errorf("%s is %s, want the number of one of MaxScale's threads %q", a[0], describe(v), ids)
+			}
+			return nil
+		}),
 		def(`^the session parameters of client "([^"]+)" other than "([^"]+)" are false$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
 			if _, err := s.getSession(ctx, a[0]); err != nil {
 				return err
@@ -208,25 +222,32 @@ func number(v any) (float64, bool) {
 }
 
 // serversOf returns the ids of the servers of a service, as the admin sees
-// them; the scenario's last response stays what it was.
+// them.
 func (s *scenario) serversOf(ctx context.Context, service string) ([]string, error) {
+	return s.idsAt(ctx, "/v1/services/"+service, "/data/relationships/servers/data")
+}
+
+// idsAt GETs path as the admin and returns the ids of the resource
+// identifiers in the array at ptr; the scenario's last response stays what
+// it was.
+func (s *scenario) idsAt(ctx context.Context, path, ptr string) ([]string, error) {
 	last := s.last
 	defer func() { s.last = last }()
-	r, err := s.send(ctx, request{method: http.MethodGet, path: "/v1/services/" + service, admin: true})
+	r, err := s.send(ctx, request{method: http.MethodGet, path: path, admin: true})
 	if err != nil {
 		return nil, err
 	}
 	if r.status != http.StatusOK {
-		return nil, fmt.Errorf("GET /v1/services/%s answers %d, want 200", service, r.status)
+		return nil, fmt.Errorf("GET %s answers %d, want 200", path, r.status)
 	}
-	v, err := pointerGet(r.doc, "/data/relationships/servers/data")
+	v, err := pointerGet(r.doc, ptr)
 	if err != nil {
-		return nil, fmt.Errorf("service %s has no servers relationship: %w", service, err)
+		return nil, fmt.Errorf("GET %s: nothing at %s: %w", path, ptr, err)
 	}
 	list, _ := v.([]any)
 	var ids []string
 	for _, e := range list {
-		if id, ok := pointerGet(e, "/id"); ok == nil {
+		if id, err := pointerGet(e, "/id"); err == nil {
 			if str, ok := id.(string); ok {
 				ids = append(ids, str)
 			}
