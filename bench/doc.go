@@ -45,7 +45,7 @@ func Percentile(ds []time.Duration, p float64) time.Duration {
 }
 
 // RaiseFileLimit raises the soft limit on open files to want, or to the
-// hard limit when that is lower and cannot be raised (only root may), and
+// hard limit when that is lower and cannot be raised (CAP_SYS_RESOURCE), and
 // returns the soft limit in force. Thousands of loopback clients need two
 // descriptors each (both ends live in this process).
 func RaiseFileLimit(want uint64) (uint64, error) {
@@ -95,13 +95,13 @@ func SyntheticSessions(n int) []seed.Session {
 }
 
 // FileLimitShort says, for a program that needs want open files, why it has
-// only got (the system's hard limit, which only root may raise) and how to
-// get more; "" when got is enough.
+// only got (the hard limit, which only a process with CAP_SYS_RESOURCE may
+// raise) and how to get more; "" when got is enough.
 func FileLimitShort(want, got uint64) string {
 	if got >= want {
 		return ""
 	}
-	return fmt.Sprintf("the open-file limit is %d and this process may not raise it further (the hard limit; only root may), "+
-		"but %d are needed: connections beyond that fail. Raise it first (ulimit -Hn %d; ulimit -n %d as root) or open fewer clients",
-		got, want, want, want)
+	return fmt.Sprintf("the open-file limit is %d and this process may not raise it further (the hard limit: raising it needs "+
+		"root with CAP_SYS_RESOURCE), but %d are needed: connections beyond that fail. Raise it first (ulimit -Hn %d) or open fewer clients",
+		got, want, want)
 }

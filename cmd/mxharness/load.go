@@ -89,10 +89,14 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// fileHeadroom is the descriptors a process needs besides its clients'
+// sockets (listeners, the API's connections, files).
+const fileHeadroom = 256
+
 // holdClients is the child process: it opens the clients, reports how that
 // went as one JSON line and keeps them open until its stdin closes.
 func holdClients(ctx context.Context, f loadFlags, user config.SQLUser, stdout, stderr io.Writer) int {
-	need := uint64(f.clients + 1024)
+	need := uint64(f.clients + fileHeadroom)
 	got, err := bench.RaiseFileLimit(need)
 	if err != nil {
 		fmt.Fprintf(stderr, "mxharness load: %v\n", err)
@@ -112,7 +116,12 @@ func holdClients(ctx context.Context, f loadFlags, user config.SQLUser, stdout, 
 
 // runLoad starts the simulator, opens the clients, measures and prints.
 func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out, stderr io.Writer) error {
-	need := uint64(2*f.clients + 1024)
+	// The simulator holds one descriptor per client; in-process clients
+	// add their own end.
+	need := uint64(f.clients + fileHeadroom)
+	if f.inProcess {
+		need += uint64(f.clients)
+	}
 	fdLimit, err := bench.RaiseFileLimit(need)
 	if err != nil {
 		return err
@@ -185,7 +194,11 @@ func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out, stderr 
 		return err
 	}
 
-	one, all, err := bench.Poll(ctx, run.APIURL, "admin", "mariadb", f.pollers, f.allEvery, f.duration)
+	allEvery := f.allEvery
+	if sessions > f.allMax {
+		allEvery = 0 // a GET all of them would not end within the run
+	}
+	one, all, err := bench.Poll(ctx, run.APIURL, "admin", "mariadb", f.pollers, allEvery, f.duration)
 	if err != nil {
 		return err
 	}
