@@ -112,10 +112,31 @@ func selectScenarios(o Options) (selected, error) {
 	if len(sel.order) > 0 || o.AllowEmpty {
 		return sel, nil
 	}
+	unknown, err := UnknownTags(o)
+	if err != nil {
+		return selected{}, err
+	}
+	if len(unknown) > 0 {
+		return selected{}, fmt.Errorf("tag expression %q %w: no scenario is tagged %s", o.Tags, ErrNoScenarios, strings.Join(unknown, ", "))
+	}
+	return selected{}, fmt.Errorf("tag expression %q %w", o.Tags, ErrNoScenarios)
+}
+
+// UnknownTags lists the tags o.Tags names that no scenario of the
+// features has, such as a misspelt exclusion ('~@slwo') that silently
+// excludes nothing.
+func UnknownTags(o Options) ([]string, error) {
+	if strings.TrimSpace(o.Tags) == "" {
+		return nil, nil
+	}
+	fsys, paths, err := featureSource(o.Paths)
+	if err != nil {
+		return nil, err
+	}
 	all := godog.TestSuite{Options: &godog.Options{Paths: paths, FS: fsys}}
 	everything, err := all.RetrieveFeatures()
 	if err != nil {
-		return selected{}, fmt.Errorf("features: %w", err)
+		return nil, fmt.Errorf("features: %w", err)
 	}
 	var known []string
 	for _, f := range everything {
@@ -134,8 +155,5 @@ func selectScenarios(o Options) (selected, error) {
 			}
 		}
 	}
-	if len(unknown) > 0 {
-		return selected{}, fmt.Errorf("tag expression %q %w: no scenario is tagged %s", o.Tags, ErrNoScenarios, strings.Join(unknown, ", "))
-	}
-	return selected{}, fmt.Errorf("tag expression %q %w", o.Tags, ErrNoScenarios)
+	return unknown, nil
 }

@@ -244,6 +244,11 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	if err := cfg.check(); err != nil {
 		return cfg, nil, err
 	}
+	// A tag no scenario has, in a selection that is not empty: most often
+	// a misspelt exclusion, which then excludes nothing. Said, not refused.
+	if unknown, _ := steps.UnknownTags(steps.Options{Tags: cfg.tags}); len(unknown) > 0 {
+		fmt.Fprintf(stderr, "mxharness verify: warning: no scenario is tagged %s (--tags %q); check the spelling\n", strings.Join(unknown, ", "), cfg.tags)
+	}
 	switch {
 	case cfg.ledgerSet:
 		cfg.ledger = ledger.value

@@ -443,6 +443,15 @@ func TestVerifyRefusesBadTags(t *testing.T) {
 	t.Run("selects nothing", func(t *testing.T) {
 		assertRefused(t, []string{"verify", "--tags", "@nosuchtag"}, `"@nosuchtag" selects no scenario`, "no scenario is tagged @nosuchtag", "--allow-empty")
 	})
+	t.Run("misspelt exclusion", func(t *testing.T) {
+		var stderr bytes.Buffer
+		if _, _, err := parseVerifyFlags([]string{"--tags", "@get && ~@slwo"}, &stderr); err != nil {
+			t.Fatal(err)
+		}
+		if want := `mxharness verify: warning: no scenario is tagged @slwo (--tags "@get && ~@slwo"); check the spelling` + "\n"; stderr.String() != want {
+			t.Errorf("stderr %q, want %q", stderr.String(), want)
+		}
+	})
 	t.Run("selects nothing, allowed", func(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		if code := run(t.Context(), []string{"verify", "--tags", "@nosuchtag", "--allow-empty"}, &stdout, &stderr); code != verifyPass {
