@@ -111,11 +111,7 @@ func (s *Server) kindOperations(ops map[string]operation) {
 			ops[k.list] = operation{handle: func(q *request) reply { return s.listKind(q, k) }}
 		}
 		if k.get != "" {
-			op := operation{handle: func(q *request) reply { return s.getKind(q, k) }}
-			if k.param != "" {
-				op.check = func(q *request) *reply { return s.checkObject(q, k) }
-			}
-			ops[k.get] = op
+			ops[k.get] = operation{handle: func(q *request) reply { return s.getKind(q, k) }}
 		}
 		for _, c := range k.changes {
 			ops[c.op] = s.changeOperation(k, c)
@@ -177,7 +173,8 @@ func (s *Server) listKind(q *request, k kind) reply {
 	return v.document(k.path, data)
 }
 
-// getKind answers one object; checkObject has made sure it exists.
+// getKind answers one object, or MaxScale's placeholder 404 (a GET has
+// no other check to make first, so the objects are rendered once).
 func (s *Server) getKind(q *request, k kind) reply {
 	v := s.newView(q)
 	objs := k.objects(v)
@@ -189,6 +186,9 @@ func (s *Server) getKind(q *request, k kind) reply {
 	}
 	id := q.params[k.param]
 	i := slices.IndexFunc(objs, func(o map[string]any) bool { return o["id"] == id })
+	if i < 0 {
+		return notA(id, k)
+	}
 	return v.document(k.path+id+"/", objs[i])
 }
 
@@ -199,8 +199,12 @@ func (s *Server) checkObject(q *request, k kind) *reply {
 	if slices.ContainsFunc(k.objects(s.newView(q)), func(o map[string]any) bool { return o["id"] == name }) {
 		return nil
 	}
-	rep := errorReply(http.StatusNotFound, name+" is not a "+k.noun)
+	rep := notA(name, k)
 	return &rep
+}
+
+func notA(name string, k kind) reply {
+	return errorReply(http.StatusNotFound, name+" is not a "+k.noun)
 }
 
 // document wraps data with the links MaxScale gives a resource document:
