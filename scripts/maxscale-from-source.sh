@@ -17,7 +17,9 @@
 #   --cache DIR         cache root; default $MXS_CACHE or /var/cache/mxharness/maxscale
 #   --port-offset N     run on REST 8989+N and SQL 4006+100N / 4008+100N (several releases at once)
 #   --steps LIST        comma-separated subset of: deps,extract,configure,build,install,maxctrl,mariadb,start
-#                       (default: all of them, in that order)
+#                       (default: all of them, in that order), and verify (not by default): the suite
+#                       against this MaxScale with the release line's ledger and with none, and the
+#                       maxctrl session commands, kept in <name>/measure/
 #   --stop              stop this release's MaxScale (started by this script) and exit
 #   --jobs N            make -j N (default: number of cores)
 #   --rebuild           forget the reusable results of extract/configure/build (not the ccache)
@@ -140,6 +142,16 @@ keep_subdirs() {
 		{ print }' "$file" >"$file.new" && mv "$file.new" "$file"
 }
 
+# stand_in NAME TARGET < CMAKE: replace cmake/Build<NAME>.cmake, when the release has it, by the
+# CMake text on stdin plus an empty target TARGET.
+stand_in() {
+	local f=$src/cmake/Build$1.cmake
+	if [ ! -f "$f" ]; then cat >/dev/null; return 0; fi
+	{ echo "# Replaced by maxscale-from-source.sh: $1 comes from Debian, nothing is downloaded."
+	  echo "add_custom_target($2)"; cat; } >"$f"
+	echo "cmake/Build$1.cmake: replaced (nothing downloaded)"
+}
+
 # trim: cut the tree down to the modules the scenarios use; the rest would need downloads
 # (Connector-C, Avro, rdkafka, Mongo drivers, ...) or only cost build time.
 trim() {
@@ -152,19 +164,65 @@ trim() {
 	keep_subdirs "$m/filter/cache/storage/CMakeLists.txt" storage_inmemory
 	keep_subdirs "$m/authenticator/CMakeLists.txt" MariaDBAuth PAM Ed25519
 	keep_subdirs "$m/parser_plugin/CMakeLists.txt" pp_sqlite
-	# Connector-C: Debian's libmariadb instead of the (absent) submodule. The target name stays so
-	# that add_dependencies(... connector-c) keeps working.
-	cat >"$src/cmake/BuildMariaDBConnector.cmake" <<-'EOF'
-	# Replaced by maxscale-from-source.sh: Connector-C comes from Debian's libmariadb-dev.
+	# Dependencies CMake would fetch from the internet (Connector-C from the absent submodule;
+	# 23.08 and 24.08 also PCRE2, zstd, Jansson, libmicrohttpd, jwt-cpp and libssh) come from
+	# Debian: each cmake/Build<X>.cmake the release has is replaced by one that sets the same
+	# variables to the Debian library and keeps an empty target of the same name, so that
+	# add_dependencies(... <name>) still works. Debian's headers are on the compiler's default
+	# path; the include variables name the build folder, as -I/usr/include would break
+	# libstdc++'s #include_next.
+	stand_in MariaDBConnector connector-c <<-'EOF'
 	find_path(DEB_MARIADB_INCLUDE mysql.h PATH_SUFFIXES mariadb REQUIRED)
 	find_library(DEB_MARIADB_LIB NAMES mariadb REQUIRED)
-	add_custom_target(connector-c)
 	set(MARIADB_CONNECTOR_FOUND TRUE CACHE INTERNAL "")
 	set(MARIADB_CONNECTOR_STATIC_FOUND TRUE CACHE INTERNAL "")
 	set(MARIADB_CONNECTOR_INCLUDE_DIR ${DEB_MARIADB_INCLUDE} CACHE INTERNAL "")
 	set(MARIADB_CONNECTOR_STATIC_LIBRARIES ${DEB_MARIADB_LIB} CACHE INTERNAL "")
 	set(MARIADB_CONNECTOR_LIBRARIES ${DEB_MARIADB_LIB} CACHE INTERNAL "")
 	EOF
+	stand_in PCRE2 pcre2 <<-'EOF'
+	find_library(DEB_PCRE2_LIB NAMES pcre2-8 REQUIRED)
+	set(PCRE2_INCLUDE_DIRS ${CMAKE_BINARY_DIR} CACHE PATH "PCRE2 headers" FORCE)
+	set(PCRE2_LIBRARIES ${DEB_PCRE2_LIB} CACHE PATH "PCRE2 libraries" FORCE)
+	set(PCRE2_FOUND TRUE CACHE BOOL "Found PCRE2 libraries" FORCE)
+	EOF
+	stand_in ZSTD zstd <<-'EOF'
+	find_library(DEB_ZSTD_LIB NAMES zstd REQUIRED)
+	set(ZSTD_INCLUDE_DIRS ${CMAKE_BINARY_DIR} CACHE PATH "ZSTD headers" FORCE)
+	set(ZSTD_LIBRARIES ${DEB_ZSTD_LIB} CACHE PATH "ZSTD library" FORCE)
+	EOF
+	stand_in Jansson jansson <<-'EOF'
+	find_library(DEB_JANSSON_LIB NAMES jansson REQUIRED)
+	set(JANSSON_FOUND TRUE CACHE INTERNAL "")
+	set(JANSSON_STATIC_FOUND TRUE CACHE INTERNAL "")
+	set(JANSSON_INCLUDE_DIR ${CMAKE_BINARY_DIR} CACHE INTERNAL "")
+	set(JANSSON_STATIC_LIBRARIES ${DEB_JANSSON_LIB} CACHE INTERNAL "")
+	set(JANSSON_LIBRARIES ${DEB_JANSSON_LIB} CACHE INTERNAL "")
+	EOF
+	stand_in MicroHttpd libmicrohttpd <<-'EOF'
+	find_library(DEB_MHD_LIB NAMES microhttpd REQUIRED)
+	set(MICROHTTPD_LIBRARIES ${DEB_MHD_LIB})
+	EOF
+	stand_in LibSSH libssh <<-'EOF'
+	find_library(DEB_SSH_LIB NAMES ssh REQUIRED)
+	set(LIBSSH_FOUND TRUE)
+	set(LIBSSH_LIBRARY ${DEB_SSH_LIB})
+	set(LIBSSH_INCLUDE_DIR ${CMAKE_BINARY_DIR})
+	EOF
+	# jwt-cpp is header-only and not in Debian 12; MaxScale itself later bundles the very version
+	# (0.6.0) that BuildJwtCpp.cmake downloads, so it is taken from the commit that bundled it.
+	if [ -f "$src/cmake/BuildJwtCpp.cmake" ]; then
+		local jwt
+		jwt=$(gitc log -1 --all --format=%H -- jwt-cpp/include/jwt-cpp/jwt.h)
+		[ -n "$jwt" ] || die "no commit of $repo bundles jwt-cpp"
+		grep -q 'GIT_TAG "v0.6.0"' "$src/cmake/BuildJwtCpp.cmake" || echo "warning: this release wants another jwt-cpp than the bundled 0.6.0"
+		mkdir -p "$src/build-deps"
+		gitc archive "$jwt" jwt-cpp | tar -x -C "$src/build-deps"
+		echo "jwt-cpp 0.6.0 from commit $jwt"
+		stand_in JwtCpp jwt-cpp <<-'EOF'
+		include_directories(${CMAKE_SOURCE_DIR}/build-deps/jwt-cpp/include/)
+		EOF
+	fi
 	# Debian's GCC warns where the compilers MaxScale is released with do not
 	# (-Wfree-nonheap-object in maxbase); the warnings stay, -Werror goes.
 	sed -i 's/ -Werror -fPIC/ -fPIC/' "$src/CMakeLists.txt"
@@ -296,9 +354,35 @@ step_start() {
 		mariadb -h127.0.0.1 -P"$rws_port" -umaxuser -pmaxpwd -e 'SELECT 1' >/dev/null 2>&1 && break
 		sleep 1
 	done
-	curl -fsS -u admin:mariadb "$api/maxscale" | tr -d ' \n' | grep -o '"version":"[^"]*"' | head -1
+	curl -fsS -u admin:mariadb "$api/maxscale" | tr -d ' \n' | grep -o '"commit":"[^"]*"\|"version":"[0-9][^"]*"' | paste -sd' '
 	echo "verify flags: --api http://127.0.0.1:$rest_port --sql 127.0.0.1:$rws_port --sql-rconn 127.0.0.1:$rcr_port --ro-user basic --ro-password mariadb"
 	echo "maxctrl: $install/bin/maxctrl --hosts 127.0.0.1:$rest_port"
+}
+
+# step_verify: what docs/RELEASES.md reports for one release, measured again. The ledger is the
+# release line's (features/deviations/maxscale-MAJOR.MINOR.yaml) when there is one.
+step_verify() {
+	local m=$root/measure v line ledger
+	mkdir -p "$m"
+	v=$(sed -n 's/^MAXSCALE_VERSION_\(MAJOR\|MINOR\):STRING=//p' "$build/CMakeCache.txt" | paste -sd.)
+	line=maxscale-$v ledger=none
+	[ -f "$here/features/deviations/$line.yaml" ] && ledger=$line
+	local flags=(--api "http://127.0.0.1:$rest_port" --sql "127.0.0.1:$rws_port" --sql-rconn "127.0.0.1:$rcr_port"
+		--ro-user basic --ro-password mariadb)
+	(cd "$here" && go build -o "$m/mxharness" ./cmd/mxharness)
+	local l rc
+	for l in "$ledger" none; do
+		set +e
+		"$m/mxharness" verify "${flags[@]}" --ledger "$l" --format "junit:$m/verify-$l.junit.xml" \
+			--format "progress:/dev/null" >"$m/verify-$l.txt" 2>&1
+		rc=$?
+		set -e
+		echo "verify --ledger $l: exit $rc"; tail -n 1 "$m/verify-$l.txt"
+		[ "$l" = none ] && break
+	done
+	"$install/bin/maxctrl" --hosts "127.0.0.1:$rest_port" alter maxscale retain_last_statements 5
+	"$here/scripts/maxctrl-sessions.sh" "$install/bin/maxctrl" "127.0.0.1:$rest_port" "$rws_port" "$rcr_port" "$m/maxctrl"
+	"$install/bin/maxctrl" --hosts "127.0.0.1:$rest_port" alter maxscale retain_last_statements 0
 }
 
 if [ -n "$stop" ]; then step_stop; exit 0; fi
@@ -313,4 +397,5 @@ want install && timed install step_install
 want maxctrl && timed maxctrl step_maxctrl
 want mariadb && timed mariadb step_mariadb
 want start && timed start step_start
+want verify && timed verify step_verify
 exit 0

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -90,7 +93,48 @@ func (s *scenario) connect(ctx context.Context, name, service string) error {
 	}
 	s.clients[name] = c
 	s.order = append(s.order, name)
+	s.awaitBackends(ctx, c)
 	return nil
+}
+
+// awaitBackends waits (up to 5 s) until the new session's backend
+// connections have ended their handshakes with the servers. Until then real
+// MaxScale shows them with connection_id 0 and counts the session as busy:
+// it defers a filter change to the client's next query (session.cc,
+// Session::update and routeQuery), which a scenario that acts right after
+// connecting would take for a deviation. The simulator connects at once.
+// These GETs are the harness waiting, not steps: they are neither recorded
+// nor checked against the contract, and a failure is left to the steps.
+func (s *scenario) awaitBackends(ctx context.Context, c *sqlClient) {
+	u := strings.TrimSuffix(s.target.APIURL, "/") + "/v1/sessions/" + c.id
+	_ = poll(ctx, 5*time.Second, func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil
+		}
+		credentials{kind: "basic", user: s.target.User, pass: s.target.Password}.apply(req)
+		resp, err := s.run.httpClient.Do(req)
+		if err != nil {
+			return nil
+		}
+		raw, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			return nil
+		}
+		doc, err := decodeJSON(raw)
+		if err != nil {
+			return nil
+		}
+		conns, _ := pointerGet(doc, "/data/attributes/connections")
+		list, _ := conns.([]any)
+		for _, cn := range list {
+			if id, _ := pointerGet(cn, "/connection_id"); id == int64(0) {
+				return errors.New("a backend connection is still connecting")
+			}
+		}
+		return nil
+	})
 }
 
 func seconds(digits string) time.Duration {
