@@ -41,7 +41,12 @@ func clientSteps() []stepDef {
 			if err != nil {
 				return err
 			}
-			return c.start(ctx, a[1])
+			before := s.ioActivity(ctx, c)
+			if err := c.start(ctx, a[1]); err != nil {
+				return err
+			}
+			s.awaitQueryRead(ctx, c, before)
+			return nil
 		}),
 		def(`^the query of client "([^"]+)" finishes$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
 			c, err := s.client(a[0])
@@ -103,30 +108,9 @@ func (s *scenario) connect(ctx context.Context, name, service string) error {
 // it defers a filter change to the client's next query (session.cc,
 // Session::update and routeQuery), which a scenario that acts right after
 // connecting would take for a deviation. The simulator connects at once.
-// These GETs are the harness waiting, not steps: they are neither recorded
-// nor checked against the contract, and a failure is left to the steps.
 func (s *scenario) awaitBackends(ctx context.Context, c *sqlClient) {
-	u := strings.TrimSuffix(s.target.APIURL, "/") + "/v1/sessions/" + c.id
 	_ = poll(ctx, 5*time.Second, func() error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		if err != nil {
-			return nil
-		}
-		credentials{kind: "basic", user: s.target.User, pass: s.target.Password}.apply(req)
-		resp, err := s.run.httpClient.Do(req)
-		if err != nil {
-			return nil
-		}
-		raw, err := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			return nil
-		}
-		doc, err := decodeJSON(raw)
-		if err != nil {
-			return nil
-		}
-		conns, _ := pointerGet(doc, "/data/attributes/connections")
+		conns, _ := pointerGet(s.peekSession(ctx, c), "/data/attributes/connections")
 		list, _ := conns.([]any)
 		for _, cn := range list {
 			if id, _ := pointerGet(cn, "/connection_id"); id == int64(0) {
@@ -137,6 +121,58 @@ func (s *scenario) awaitBackends(ctx context.Context, c *sqlClient) {
 	})
 }
 
+// ioActivity is the session's io_activity (-1 when it cannot be read).
+func (s *scenario) ioActivity(ctx context.Context, c *sqlClient) int64 {
+	v, _ := pointerGet(s.peekSession(ctx, c), "/data/attributes/io_activity")
+	if n, ok := v.(int64); ok {
+		return n
+	}
+	return -1
+}
+
+// awaitQueryRead waits (up to 2 s) until the target has read the query the
+// client just wrote, seen as io_activity growing past before. A query on
+// the socket that the server has not read yet leaves the session idle, and
+// a change that the documentation says applies "even while a query runs"
+// would meet an idle session instead.
+func (s *scenario) awaitQueryRead(ctx context.Context, c *sqlClient, before int64) {
+	if before < 0 {
+		return
+	}
+	_ = poll(ctx, 2*time.Second, func() error {
+		if s.ioActivity(ctx, c) > before {
+			return nil
+		}
+		return errors.New("the query is not read yet")
+	})
+}
+
+// peekSession GETs the session of c with the admin account and returns the
+// decoded document, or nil. These GETs are the harness waiting, not steps:
+// they are neither recorded nor checked against the contract, and a failure
+// is left to the steps that follow.
+func (s *scenario) peekSession(ctx context.Context, c *sqlClient) any {
+	u := strings.TrimSuffix(s.target.APIURL, "/") + "/v1/sessions/" + c.id
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil
+	}
+	credentials{kind: "basic", user: s.target.User, pass: s.target.Password}.apply(req)
+	resp, err := s.run.httpClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	raw, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	doc, err := decodeJSON(raw)
+	if err != nil {
+		return nil
+	}
+	return doc
+}
 func seconds(digits string) time.Duration {
 	n, _ := strconv.Atoi(digits)
 	return time.Duration(n) * time.Second
