@@ -32,8 +32,11 @@ before=$(ids)
 client "$rws" 120
 client "$rcr" 120
 for _ in $(seq 50); do [ "$(ids | grep -cvxF -e "${before:-none}")" -ge 2 ] && break; sleep 0.2; done
+# s1 is the RW-Split-Router session, s2 the Read-Connection-Router one (MaxScale lists sessions
+# worker by worker, so the list order says nothing).
 new=$(ids | grep -vxF -e "${before:-none}")
-s1=$(echo "$new" | sed -n 1p) s2=$(echo "$new" | sed -n 2p)
+of() { mc list sessions --tsv 2>/dev/null | awk -F'\t' -v s="$1" '$6 == s {print $1}' | grep -xF -e "$new" | head -1; }
+s1=$(of RW-Split-Router) s2=$(of Read-Connection-Router)
 [ -n "$s1" ] && [ -n "$s2" ] || { echo "maxctrl-sessions: the two client sessions did not show up" >&2; exit 1; }
 
 n=0
@@ -66,6 +69,6 @@ run list-sessions-after list sessions
 sed -E -e "s/\b($s1|$s2)\b/<ID>/g" \
 	-e 's/[A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{2,4} [0-9:]{8}( GMT)?/<DATE>/g' \
 	-e 's/[A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]{1,2} [0-9:]{8} [0-9]{4}/<DATE>/g' \
-	-e 's/::ffff:127\.0\.0\.1|127\.0\.0\.1/<ADDR>/g' -e 's/\b[0-9]+(\.[0-9]+)?\b/<N>/g' \
+	-e 's/::ffff:127\.0\.0\.1|127\.0\.0\.1/<ADDR>/g' -e 's/\b[0-9]+(\.[0-9]+)?s?\b/<N>/g' \
 	-e 's/ +│/ │/g; s/─+/─/g; s/ +$//' "$out"/[0-9][0-9]-*.txt >"$out/shape.txt"
 echo "maxctrl outputs in $out (sessions $s1, $s2)"
