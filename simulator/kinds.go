@@ -1,9 +1,12 @@
 package simulator
 
 import (
+	"math"
 	"net"
+	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 
 	"github.com/mxharness/mxharness/simulator/config"
@@ -18,7 +21,7 @@ import (
 func (s *Server) kinds() []kind {
 	return []kind{
 		{get: "getMaxScale", path: "maxscale/", objects: (*view).maxscale,
-			changes: []change{updates("updateMaxScale")}, what: "maxscale"},
+			changes: []change{{op: "updateMaxScale", body: true, done: "was not modified", apply: s.alterMaxScale}}, what: "maxscale"},
 		{list: "listServices", get: "getService", path: "services/", param: "name", noun: "service", objects: (*view).services,
 			changes: []change{creates("createService"), updates("updateService"), destroys("deleteService"),
 				relates("updateServiceRelationships", "servers", "services", "filters", "monitors", "listeners"),
@@ -56,6 +59,7 @@ func (v *view) maxscale() []map[string]any {
 	host, port := splitHostPort(s.cfg.API.Address)
 	started := httpDate(s)
 	hostname, _ := os.Hostname()
+	retain, trace := s.reg.Retention()
 	return []map[string]any{{
 		"id": "maxscale", "type": "maxscale",
 		"attributes": map[string]any{
@@ -71,8 +75,8 @@ func (v *view) maxscale() []map[string]any {
 				"log_debug": false, "log_info": false, "log_notice": true, "log_warning": true,
 				"maxlog": true, "syslog": false, "ms_timestamp": false, "passive": false,
 				"persist_runtime_changes": false, "skip_name_resolve": true,
-				"retain_last_statements": int64(s.cfg.RetainLastStatements),
-				"session_trace":          int64(s.cfg.SessionTrace),
+				"retain_last_statements": int64(retain),
+				"session_trace":          int64(trace),
 				"threads":                int64(s.cfg.Threads),
 			},
 			"system": map[string]any{
@@ -82,6 +86,57 @@ func (v *view) maxscale() []map[string]any {
 			},
 		},
 	}}
+}
+
+// runtimeParameters are the global parameters a PATCH of /v1/maxscale
+// changes in the simulator: they apply to the sessions created after it,
+// as in MaxScale. A change of any other is refused whole.
+var runtimeParameters = []string{"retain_last_statements", "session_trace"}
+
+// alterMaxScale applies a PATCH of /v1/maxscale that sets only
+// runtimeParameters, each to a count (a non-negative integer, or its
+// decimal string), and answers MaxScale's 204; a bad count is a 400 and
+// changes nothing. It returns nil for any other change.
+func (s *Server) alterMaxScale(q *request) *reply {
+	body, _ := jsonapi.AsObject(q.body)
+	data, _ := jsonapi.AsObject(body["data"])
+	attrs, _ := jsonapi.AsObject(data["attributes"])
+	params, ok := jsonapi.AsObject(attrs["parameters"])
+	if !ok || len(params) == 0 {
+		return nil
+	}
+	retain, trace := s.reg.Retention()
+	for k, val := range params {
+		if !slices.Contains(runtimeParameters, k) {
+			return nil
+		}
+		n, ok := count(val)
+		if !ok {
+			rep := errorReply(http.StatusBadRequest, "Invalid value for '"+k+"': "+string(jsonapi.Marshal(val, false))+" (a count, 0 or more, is needed)")
+			return &rep
+		}
+		if k == "retain_last_statements" {
+			retain = n
+		} else {
+			trace = n
+		}
+	}
+	s.reg.SetRetention(retain, trace)
+	s.logger.InfoContext(q.r.Context(), "global parameters changed", "retain_last_statements", retain, "session_trace", trace)
+	return &reply{status: http.StatusNoContent}
+}
+
+// count reads a MaxScale count: a non-negative integer or its decimal
+// string.
+func count(v any) (int, bool) {
+	switch x := v.(type) {
+	case int64:
+		return int(x), x >= 0 && x <= math.MaxInt32
+	case string:
+		n, err := strconv.Atoi(x)
+		return n, err == nil && n >= 0 && n <= math.MaxInt32
+	}
+	return 0, false
 }
 
 // services: a service with its router, counts of the live sessions, its

@@ -363,6 +363,12 @@ func TestRealMaxCtrl(t *testing.T) {
 			}
 		}
 	}
+	if out, err := maxctrl("alter", "maxscale", "retain_last_statements", "5"); err != nil || !strings.Contains(out, "OK") {
+		t.Errorf("maxctrl alter maxscale retain_last_statements 5: %v\n%s", err, out)
+	}
+	if out, _ := maxctrl("show", "maxscale"); !strings.Contains(out, `"retain_last_statements": 5`) {
+		t.Errorf("maxctrl show maxscale after the alter:\n%s", out)
+	}
 	out, err := maxctrl("destroy", "server", "server2")
 	if err == nil || !strings.Contains(out, "read-only: server 'server2' was not destroyed") {
 		t.Errorf("maxctrl destroy server server2: %v\n%s; want a failure with the simulator's reason", err, out)

@@ -52,6 +52,9 @@ type change struct {
 	// rels are the relationship types of a relationships route; another
 	// type has no route in MaxScale (404, no body).
 	rels []string
+	// apply makes the part of the change the simulator supports; it
+	// returns nil when the change asks for more, which is refused whole.
+	apply func(q *request) *reply
 }
 
 // The changes MaxScale routes (resource.cc RootResource): create, update
@@ -135,6 +138,11 @@ func (s *Server) changeOperation(k kind, c change) operation {
 		}
 	}
 	op.handle = func(q *request) reply {
+		if c.apply != nil {
+			if rep := c.apply(q); rep != nil {
+				return *rep
+			}
+		}
 		if c.collection {
 			return readOnly("no " + k.what + " was created")
 		}

@@ -141,8 +141,11 @@ func TestLogData(t *testing.T) {
 		}
 		return msgs, doc["links"].(map[string]any)
 	}
-	all, _ := lines("/v1/maxscale/logs/data")
-	if len(all) < 3 || !strings.HasPrefix(all[0], "MaxScale simulator started") ||
+	// Each listener logs when its goroutine starts serving, which may be
+	// just after Start returns.
+	var all []string
+	eventually(t, "a line per listener", func() bool { all, _ = lines("/v1/maxscale/logs/data"); return len(all) >= 3 })
+	if !strings.HasPrefix(all[0], "MaxScale simulator started") ||
 		!strings.HasPrefix(all[1], "sql listener started") {
 		t.Fatalf("log = %q, want the start line and a line per listener", all)
 	}
@@ -233,7 +236,7 @@ func TestChangesAreRefused(t *testing.T) {
 		{"DELETE", "listeners/RW-Split-Listener", "", 400, readOnly("listener 'RW-Split-Listener' was not destroyed")},
 		{"POST", "users/inet", `{"data":{"id":"bob","type":"inet","attributes":{"password":"x","account":"basic"}}}`, 400, readOnly("no user was created")},
 		{"DELETE", "users/inet/nobody", "", 404, errorBody("nobody is not a inetuser")},
-		{"PATCH", "maxscale", `{"data":{"attributes":{"parameters":{"retain_last_statements":5}}}}`, 400, readOnly("maxscale was not modified")},
+		{"PATCH", "maxscale", `{"data":{"attributes":{"parameters":{"threads":8}}}}`, 400, readOnly("maxscale was not modified")},
 		// MaxGUI's object pages (store/modules/service.js:147, 194; server.js:149, 209; monitor.js:173, 415).
 		{"PATCH", "services/RW-Split-Router/relationships/servers", `{"data":[{"id":"server2","type":"servers"}]}`, 400, readOnly("service 'RW-Split-Router' was not modified")},
 		{"PATCH", "services/RW-Split-Router/relationships/sessions", `{"data":[]}`, 404, ""},
@@ -250,7 +253,44 @@ func TestChangesAreRefused(t *testing.T) {
 	if after := s.api(t, "GET", "/v1/servers", "").body; string(after) != string(before) {
 		t.Errorf("the servers changed:\n%s\nwant\n%s", after, before)
 	}
-	if n := num(t, attr(s.api(t, "GET", "/v1/maxscale", "").json(t)["data"].(map[string]any), "parameters", "retain_last_statements")); n != 0 {
-		t.Errorf("retain_last_statements = %v after a refused PATCH, want 0", n)
+	if n := num(t, attr(s.api(t, "GET", "/v1/maxscale", "").json(t)["data"].(map[string]any), "parameters", "threads")); n != 2 {
+		t.Errorf("threads = %v after a refused PATCH, want 2", n)
+	}
+}
+
+// TestAlterMaxScaleRetention: `maxctrl alter maxscale
+// retain_last_statements 5` (then `list queries`) works as on MaxScale:
+// 204, and the sessions created afterwards retain their statements while
+// older ones keep their setting. A bad count is a 400 that changes
+// nothing; a change of any other global parameter is refused whole.
+func TestAlterMaxScaleRetention(t *testing.T) {
+	s := startSim(t, nil)
+	_, before := s.dial(t, "RW-Split-Router")
+	retain := func() float64 {
+		return num(t, attr(s.api(t, "GET", "/v1/maxscale", "").json(t)["data"].(map[string]any), "parameters", "retain_last_statements"))
+	}
+	alter := func(params string) response {
+		return s.api(t, "PATCH", "/v1/maxscale", `{"data":{"attributes":{"parameters":`+params+`}}}`, maxctrlHeaders...)
+	}
+	wantStatus(t, "alter maxscale retain_last_statements 5", alter(`{"retain_last_statements":5}`), http.StatusNoContent, "")
+	if retain() != 5 {
+		t.Errorf("retain_last_statements = %v after the PATCH, want 5", retain())
+	}
+	conn, after := s.dial(t, "RW-Split-Router")
+	if _, err := conn.ExecContext(t.Context(), "SET @a = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if q := attr(s.session(t, after), "queries").([]any); len(q) != 1 {
+		t.Errorf("the new session retains %d statements, want 1", len(q))
+	}
+	if q := attr(s.session(t, before), "queries").([]any); len(q) != 0 {
+		t.Errorf("the older session retains %d statements, want 0 (its setting is pinned)", len(q))
+	}
+	wantStatus(t, "negative", alter(`{"retain_last_statements":-1}`), http.StatusBadRequest,
+		errorBody("Invalid value for 'retain_last_statements': -1 (a count, 0 or more, is needed)"))
+	wantStatus(t, "another parameter too", alter(`{"retain_last_statements":1,"threads":8}`), http.StatusBadRequest,
+		errorBody("The simulator's configuration is read-only: maxscale was not modified"))
+	if retain() != 5 {
+		t.Errorf("retain_last_statements = %v after refused PATCHes, want 5", retain())
 	}
 }

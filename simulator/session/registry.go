@@ -77,9 +77,11 @@ type Registry struct {
 	logger   *slog.Logger
 	services map[string]*service
 	filters  map[string]bool
-	retain   int
-	trace    int
-	threads  int
+	// retain and trace are retain_last_statements and session_trace,
+	// pinned by each session when it is created (session.cc), changeable
+	// at runtime (SetRetention).
+	retain, trace atomic.Int64
+	threads       int
 	// deferFilters and deferRestart: MaxScale installs a filter change
 	// made while the session is busy, and a restart, at the next client
 	// query; when false they take effect at once (the documentation).
@@ -128,8 +130,6 @@ func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
 		logger:   slog.New(slog.DiscardHandler),
 		services: map[string]*service{},
 		filters:  map[string]bool{},
-		retain:   cfg.RetainLastStatements,
-		trace:    cfg.SessionTrace,
 		threads:  max(cfg.Threads, 1),
 		sessions: map[uint64]*Session{},
 		ttls:     map[uint64]*Session{},
@@ -138,6 +138,7 @@ func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
 		deferRestart: true,
 		params:       ParameterNames,
 	}
+	r.SetRetention(cfg.RetainLastStatements, cfg.SessionTrace)
 	for _, o := range opts {
 		o(r)
 	}
@@ -160,6 +161,19 @@ func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
 func (r *Registry) resetCounters() {
 	r.nextID.Store(0)
 	r.nextBackend.Store(firstBackendID - 1)
+}
+
+// SetRetention sets retain_last_statements and session_trace for the
+// sessions created from now on; existing sessions keep theirs, as in
+// MaxScale.
+func (r *Registry) SetRetention(retain, trace int) {
+	r.retain.Store(int64(retain))
+	r.trace.Store(int64(trace))
+}
+
+// Retention returns retain_last_statements and session_trace.
+func (r *Registry) Retention() (retain, trace int) {
+	return int(r.retain.Load()), int(r.trace.Load())
 }
 
 // ServiceTotals returns how many sessions the named service has had since
@@ -207,7 +221,7 @@ func (r *Registry) newSession(svc *service, remote string, port int, now time.Ti
 	return &Session{
 		id: id, idText: strconv.FormatUint(id, 10), service: svc, remote: remote, port: port,
 		thread: int((id - 1) % uint64(r.threads)),
-		retain: r.retain, trace: r.trace,
+		retain: int(r.retain.Load()), trace: int(r.trace.Load()),
 		killed: make(chan struct{}),
 		state:  StateCreated, created: now, lastIO: now,
 		params: map[string]bool{}, current: -1,
