@@ -27,8 +27,8 @@ type Campaign struct {
 	Ledger string
 	// Mutants to run (default: all).
 	Mutants []Mutant
-	// Parallel is how many embedded mutants run at once (default 2);
-	// Concurrency how many scenarios each run runs at once (default 4).
+	// Parallel is how many embedded mutants run at once; Concurrency how
+	// many scenarios each run runs at once (both at least 1).
 	Parallel, Concurrency int
 	// Done, when set, is called after each mutant, from its goroutine,
 	// one at a time.
