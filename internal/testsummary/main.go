@@ -137,21 +137,33 @@ func summarize(in io.Reader, out io.Writer, allow string) int {
 // fileLine starts a line a test writes with t.Log or t.Skip.
 var fileLine = regexp.MustCompile(`^\s+\S+\.go:\d+: `)
 
-// skipReason is what a skipped test said (t.Skip's message), without the
-// file:line prefix and go test's own lines.
+// skipReason is what a skipped test said: the last message with a
+// file:line prefix (t.Skip's), with its continuation lines, and none of
+// go test's own lines or what libraries logged beside it (testcontainers
+// logs its connection to Docker). Without such a message, every line.
 func skipReason(lines []string) string {
-	var msg []string
+	var msg, all []string
 	for _, l := range lines {
-		switch t := strings.TrimSpace(l); {
+		t := strings.TrimSpace(l)
+		switch {
 		case t == "", strings.HasPrefix(t, "=== "), strings.HasPrefix(t, "--- "):
+			continue
+		case fileLine.MatchString(l):
+			msg = []string{strings.TrimSpace(fileLine.ReplaceAllString(l, ""))}
+		case msg != nil && strings.HasPrefix(l, "        "):
+			msg = append(msg, t) // a continuation line of the message
 		default:
-			msg = append(msg, strings.TrimSpace(fileLine.ReplaceAllString(l, "")))
+			msg = nil
 		}
+		all = append(all, t)
 	}
-	if len(msg) == 0 {
-		return "no reason given"
+	switch {
+	case msg != nil:
+		return strings.Join(msg, " ")
+	case len(all) > 0:
+		return strings.Join(all, " ")
 	}
-	return strings.Join(msg, " ")
+	return "no reason given"
 }
 
 // kinds name what a skipped test needed, from its reason.

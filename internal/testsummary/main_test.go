@@ -31,6 +31,7 @@ func TestSummarize(t *testing.T) {
 		[4]string{"output", "p/a", "TestDocker", "    testing.go:36: Docker is not running. Testcontainers can't perform is work without it: no socket\n"},
 		[4]string{"output", "p/a", "TestDocker", "--- SKIP: TestDocker (0.00s)\n"},
 		[4]string{"skip", "p/a", "TestDocker", ""},
+		[4]string{"output", "p/a", "TestImage", "2026/12/03 15:07:37 github.com/testcontainers/testcontainers-go - Connected to docker\n"},
 		[4]string{"output", "p/a", "TestImage", "    c_test.go:9: image not present locally: mariadb:11.4 (get it with: docker pull mariadb:11.4)\n"},
 		[4]string{"skip", "p/a", "TestImage", ""},
 		[4]string{"output", "p/a", "TestCLI", "    sql_test.go:188: mariadb client not installed (apt-get install -y mariadb-client); CI installs it\n"},
