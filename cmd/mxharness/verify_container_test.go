@@ -176,7 +176,7 @@ func TestVerifyContainerImageDoesNotStart(t *testing.T) {
 	broken := buildFromSimulator(t, "mxharness-test/broken", `["serve-cnf", "--", "--no-such-flag"]`)
 	dir := t.TempDir()
 	var stdout, stderr bytes.Buffer
-	code := run(t.Context(), []string{"verify", "--container", "--tags", "@smoke",
+	code := run(t.Context(), []string{"verify", "--container", "--tags", "@pretty",
 		"--maxscale-image", broken, "--maxscale-image", simulator.Image,
 		"--matrix-dir", dir, "--startup-timeout", "20s"}, &stdout, &stderr)
 	if code != verifyUsage {
