@@ -81,7 +81,9 @@ type Registry struct {
 	// pinned by each session when it is created (session.cc), changeable
 	// at runtime (SetRetention).
 	retain, trace atomic.Int64
-	threads       int
+	// initRetain and initTrace are the configuration's, for Reset.
+	initRetain, initTrace int
+	threads               int
 	// deferFilters and deferRestart: MaxScale installs a filter change
 	// made while the session is busy, and a restart, at the next client
 	// query; when false they take effect at once (the documentation).
@@ -138,7 +140,8 @@ func New(cfg config.Config, clk clock.Clock, opts ...Option) *Registry {
 		deferRestart: true,
 		params:       ParameterNames,
 	}
-	r.SetRetention(cfg.RetainLastStatements, cfg.SessionTrace)
+	r.initRetain, r.initTrace = cfg.RetainLastStatements, cfg.SessionTrace
+	r.SetRetention(r.initRetain, r.initTrace)
 	for _, o := range opts {
 		o(r)
 	}
@@ -516,11 +519,17 @@ func (r *Registry) killAll() {
 	}
 }
 
-// Reset kills every session, closing real clients' sockets, and restarts
-// the session and backend id counters.
+// Reset kills every session, closing real clients' sockets, restarts the
+// session and backend id counters and the services' totals, and puts
+// retain_last_statements and session_trace back to the configuration's.
 func (r *Registry) Reset() {
 	r.killAll()
 	r.resetCounters()
+	r.SetRetention(r.initRetain, r.initTrace)
+	for _, svc := range r.services {
+		svc.total.Store(0)
+		svc.peak.Store(svc.live.Load())
+	}
 }
 
 // Age moves the started session's creation and last activity back by d.

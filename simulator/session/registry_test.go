@@ -379,3 +379,20 @@ func TestSyntheticSessionsShareTheCounter(t *testing.T) {
 		t.Errorf("first id after Reset = %s, want 1", next)
 	}
 }
+
+func TestResetRestoresRetentionAndTotals(t *testing.T) {
+	r, _ := fixture(t)
+	openStarted(t, r)
+	openStarted(t, r)
+	r.SetRetention(5, 7)
+	if total, peak := r.ServiceTotals("RW-Split-Router"); total != 2 || peak != 2 {
+		t.Errorf("totals = %d, %d, want 2, 2", total, peak)
+	}
+	r.Reset()
+	if retain, trace := r.Retention(); retain != 0 || trace != 0 {
+		t.Errorf("after Reset retention = %d, %d, want the configuration's 0, 0", retain, trace)
+	}
+	if total, _ := r.ServiceTotals("RW-Split-Router"); total != 0 {
+		t.Errorf("after Reset total = %d, want 0", total)
+	}
+}
