@@ -194,6 +194,11 @@ func TestMariaDBCLI(t *testing.T) {
 		"-e", "select @@version_comment limit 1; SELECT CONNECTION_ID(); SELECT SLEEP(30)")
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("CLI output:\n%s", out)
+		}
+	})
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
