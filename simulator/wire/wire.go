@@ -13,12 +13,15 @@ package wire
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	"vitess.io/vitess/go/mysql"
 	"vitess.io/vitess/go/mysql/replication"
@@ -90,7 +93,8 @@ func (m startingMethod) HandleAuthPluginData(c *mysql.Conn, user string, serverD
 // Serve accepts client connections on ln for the service until ctx ends,
 // then closes ln and every connection it accepted and waits for them.
 func (l *Listener) Serve(ctx context.Context, ln net.Listener, service string) error {
-	tl := &trackingListener{Listener: ln, conns: map[*countingConn]struct{}{}, clock: l.clock}
+	tl := &trackingListener{Listener: ln, conns: map[*countingConn]struct{}{}, clock: l.clock,
+		logger: l.logger.With("service", service)}
 	h := &handler{l: l, service: service}
 	vl, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{Listener: tl, AuthServer: l.auth, Handler: h})
 	if err != nil {
@@ -122,23 +126,58 @@ func (l *Listener) Serve(ctx context.Context, ln net.Listener, service string) e
 // them so that Serve can close them on shutdown.
 type trackingListener struct {
 	net.Listener
-	clock clock.Clock
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	conns map[*countingConn]struct{}
+	clock  clock.Clock
+	logger *slog.Logger
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	conns  map[*countingConn]struct{}
 }
 
+// Accept back-off bounds, net/http's Server.Serve's.
+const (
+	minAcceptDelay = 5 * time.Millisecond
+	maxAcceptDelay = time.Second
+)
+
+// Accept retries temporary errors itself: vitess' accept loop ends at the
+// first error, and then Serve, and with it the whole simulator, stops. At
+// 20,000 clients Accept fails with EMFILE until some clients leave; like
+// net/http it waits 5 ms, doubling to 1 s, and tries again.
 func (t *trackingListener) Accept() (net.Conn, error) {
-	c, err := t.Listener.Accept()
-	if err != nil {
-		return nil, err
+	var delay time.Duration
+	for {
+		c, err := t.Listener.Accept()
+		if err == nil {
+			return t.track(c), nil
+		}
+		if !temporary(err) {
+			return nil, err
+		}
+		delay = min(max(2*delay, minAcceptDelay), maxAcceptDelay)
+		t.logger.Warn("accept failed, retrying", "err", err, "retry_in", delay)
+		time.Sleep(delay)
 	}
+}
+
+// temporary reports whether a failed Accept may succeed later: out of
+// file descriptors (EMFILE, ENFILE), or an error that says it is
+// temporary, the rule net/http applies.
+func temporary(err error) bool {
+	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+		return true
+	}
+	var te interface{ Temporary() bool }
+	return errors.As(err, &te) && te.Temporary()
+}
+
+// track wraps an accepted connection and keeps it for closeAll.
+func (t *trackingListener) track(c net.Conn) net.Conn {
 	cc := &countingConn{Conn: c, clock: t.clock, owner: t}
 	t.wg.Add(1)
 	t.mu.Lock()
 	t.conns[cc] = struct{}{}
 	t.mu.Unlock()
-	return cc, nil
+	return cc
 }
 
 func (t *trackingListener) closeAll() {
