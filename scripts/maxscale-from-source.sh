@@ -223,6 +223,12 @@ trim() {
 		include_directories(${CMAKE_SOURCE_DIR}/build-deps/jwt-cpp/include/)
 		EOF
 	fi
+	# 23.08.6 and 24.08.0 pass CLIENT_REMEMBER_OPTIONS to mysql_real_connect() through an int,
+	# which sign-extends to 0xffffffff80000000; Debian's Connector-C 3.3 refuses those flags
+	# ("Invalid client flags"), so MaxScale could not log in to its servers. MaxScale's own fix,
+	# commit 5aba5051fb "Give flags as unsigned long to mysql_real_connect()", is applied.
+	sed -i 's/^\(\s*\)int opts = CLIENT_REMEMBER_OPTIONS;/\1unsigned long opts = CLIENT_REMEMBER_OPTIONS;/' \
+		"$src/maxutils/maxsql/src/mariadb_connector.cc"
 	# Debian's GCC warns where the compilers MaxScale is released with do not
 	# (-Wfree-nonheap-object in maxbase); the warnings stay, -Werror goes.
 	sed -i 's/ -Werror -fPIC/ -fPIC/' "$src/CMakeLists.txt"

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -222,29 +223,42 @@ func TestQuoted(t *testing.T) {
 // Every deviation of the 24.02 ledger is one the contract records, and the
 // ledger marks as security exactly those the contract does.
 func TestLedgerAgreesWithTheContract(t *testing.T) {
-	l, err := LoadLedger(features.FS, "maxscale-24.02")
-	if err != nil {
-		t.Fatal(err)
+	files, err := fs.Glob(features.FS, "deviations/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("ledgers: %v %v", files, err)
 	}
 	devs, err := spec.Deviations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	security := map[string]bool{}
+	byID := map[string]spec.Deviation{}
 	for _, d := range devs {
-		security[d.ID] = d.Security
+		byID[d.ID] = d
 	}
-	for _, d := range l.Deviations {
-		sec, ok := security[d.ID]
-		if !ok {
-			t.Errorf("ledger id %q is not an x-observed id of the contract", d.ID)
-			continue
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "deviations/"), ".yaml")
+		l, err := LoadLedger(features.FS, name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if sec != d.Security {
-			t.Errorf("%s: ledger security %v, contract security %v", d.ID, d.Security, sec)
-		}
-		if d.Security && !d.Optional {
-			t.Errorf("%s: a security deviation must be optional (the simulator never reproduces it)", d.ID)
+		// maxscale-24.08 describes the 24.08 line: each entry it requires is
+		// a deviation the contract records for a 24.08 version.
+		line := strings.TrimPrefix(name, "maxscale-")
+		for _, d := range l.Deviations {
+			c, ok := byID[d.ID]
+			if !ok {
+				t.Errorf("%s: ledger id %q is not an x-observed id of the contract", name, d.ID)
+				continue
+			}
+			if c.Security != d.Security {
+				t.Errorf("%s: %s: ledger security %v, contract security %v", name, d.ID, d.Security, c.Security)
+			}
+			if d.Security && !d.Optional {
+				t.Errorf("%s: %s: a security deviation must be optional (the simulator never reproduces it)", name, d.ID)
+			}
+			if !d.Optional && !slices.ContainsFunc(c.Versions, func(v string) bool { return strings.HasPrefix(v, line+".") }) {
+				t.Errorf("%s: requires %s, but the contract records it only for %v", name, d.ID, c.Versions)
+			}
 		}
 	}
 }
