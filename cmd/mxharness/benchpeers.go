@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,10 +20,17 @@ func init() {
 	}
 }
 
+const benchPeersUsage = `usage: mxharness bench-peers [flags]
+
+Serves the same data sets from a bare net/http handler writing the simulator's bytes and
+from the simulator, runs Prism on the contract and, with --maxscale, drives a real MaxScale;
+each gets the same closed-loop load. Prints a markdown table (docs/PERFORMANCE.md).
+
+`
+
 func benchPeers(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := bench.PeersOptions{Log: stderr}
-	fs := flag.NewFlagSet("bench-peers", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("bench-peers", benchPeersUsage, stderr)
 	sizes := fs.String("sessions", "100,10000", "comma-separated data set `sizes` (synthetic sessions); GET one and PATCH use the first")
 	fs.IntVar(&o.Requests, "requests", 2000, "requests per case and server")
 	fs.IntVar(&o.LargeRequests, "large-requests", 64, "requests per server for a collection of 1,000 sessions or more")
@@ -37,15 +43,6 @@ func benchPeers(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&o.MaxScalePassword, "maxscale-password", "mariadb", "MaxScale REST API password")
 	fs.IntVar(&o.MaxScaleRequests, "maxscale-requests", 50, "at most this many requests per case to MaxScale (first round only)")
 	fs.BoolVar(&o.MaxScalePatch, "maxscale-patch", false, "PATCH a session of MaxScale too (it sets log_info on its first session)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mxharness bench-peers [flags]")
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Serves the same data sets from a bare net/http handler writing the simulator's bytes and")
-		fmt.Fprintln(stderr, "from the simulator, runs Prism on the contract and, with --maxscale, drives a real MaxScale;")
-		fmt.Fprintln(stderr, "each gets the same closed-loop load. Prints a markdown table (docs/PERFORMANCE.md).")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
-	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,10 +43,18 @@ type loadFlags struct {
 	allMax      int
 }
 
+const loadUsage = `usage: mxharness load [flags]
+
+Starts the simulator on loopback, opens --clients real client sessions (handshake and
+login, then idle) from a child process, measures the simulator's heap per idle session,
+then polls the REST API for --duration and prints throughput and p50/p99 latency.
+It raises its open-file limit to fit the clients. See docs/PERFORMANCE.md.
+
+`
+
 func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var f loadFlags
-	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("load", loadUsage, stderr)
 	fs.IntVar(&f.clients, "clients", 1000, "client `sessions` to open through the wire protocol (up to 10000 on a 2-core machine)")
 	fs.IntVar(&f.parallel, "parallel", 32, "connections opened at the same time")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long to poll the REST API once every client is connected")
@@ -60,16 +67,6 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.allMax, "all-max", 20000, "measure GET all only up to this many `sessions` (a session is ~3.2 KB of body)")
 	fs.BoolVar(&f.clientsOnly, "clients-only", false, "internal: open the clients to --sql, print their statistics, hold them until stdin closes")
 	fs.StringVar(&f.sqlAddr, "sql", "", "internal: the SQL listener for --clients-only")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mxharness load [flags]")
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Starts the simulator on loopback, opens --clients real client sessions (handshake and")
-		fmt.Fprintln(stderr, "login, then idle) from a child process, measures the simulator's heap per idle session,")
-		fmt.Fprintln(stderr, "then polls the REST API for --duration and prints throughput and p50/p99 latency.")
-		fmt.Fprintln(stderr, "It raises its open-file limit to fit the clients. See docs/PERFORMANCE.md.")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
-	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}

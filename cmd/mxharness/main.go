@@ -68,6 +68,18 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "Run 'mxharness <command> -h' for the flags of a command.")
 }
 
+// newFlagSet is a subcommand's flag set: errors and -h go to stderr, and -h
+// prints usage (the usage lines and what the command does) before the flags.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // parseFlags parses a subcommand's flags. When ok is false the subcommand
 // returns status at once: 0 after -h (the usage was printed), 2 for a bad
 // flag (the flag package already said what was wrong).

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"regexp"
@@ -42,8 +41,7 @@ flags:
 
 func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var vc verifyConfig
-	fs := flag.NewFlagSet("mutate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("mutate", mutateUsageText, stderr)
 	fs.StringVar(&vc.apiURL, "api", "", "REST API `URL` of a running server (default: embedded simulators)")
 	fs.StringVar(&vc.sqlAddr, "sql", "", "`HOST:PORT` of the server's RW-Split-Router listener; required with --api")
 	fs.StringVar(&vc.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the server's Read-Connection-Router listener")
@@ -58,10 +56,6 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	list := fs.Bool("list", false, "list the mutants and exit")
 	parallel := fs.Int("parallel", 2, "mutants run at once against embedded simulators")
 	fs.IntVar(&vc.concurrency, "concurrency", 4, "scenarios each run runs at once")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), mutateUsageText)
-		fs.PrintDefaults()
-	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}

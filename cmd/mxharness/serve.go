@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	iofs "io/fs"
@@ -43,9 +42,14 @@ func (l listenFlags) Set(v string) error {
 	return nil
 }
 
+const serveUsage = `usage: mxharness serve [flags]
+
+Runs a MaxScale 24.02 simulator: the REST API and one SQL listener per service.
+
+`
+
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve", serveUsage, stderr)
 	configPath := fs.String("config", "", "YAML configuration `file` (docs/CONFIG.md); default: MaxScale's defaults")
 	apiAddr := fs.String("api-addr", "", "REST API `HOST:PORT` (default from the configuration: 127.0.0.1:8989)")
 	listen := listenFlags{}
@@ -58,13 +62,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	strict := fs.Bool("strict-requests", false, "reject requests that depart from the contract with a 400 naming the rule (docs/FRONTEND.md)")
 	logLevel := fs.String("log-level", "info", "log `level`: debug, info, warn, error")
 	logFormat := fs.String("log-format", "text", "log `format`: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mxharness serve [flags]")
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Runs a MaxScale 24.02 simulator: the REST API and one SQL listener per service.")
-		fmt.Fprintln(stderr)
-		fs.PrintDefaults()
-	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,19 +28,17 @@ var contracts = map[string]struct {
 	"control":  {spec.ControlYAML, spec.ControlJSON},
 }
 
+const specUsage = `usage: mxharness spec [--format yaml|json] [--contract sessions|control]
+       mxharness spec lint FILE...
+`
+
 func runSpec(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "lint" {
 		return runSpecLint(args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("spec", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("spec", specUsage, stderr)
 	format := fs.String("format", "yaml", "output format: yaml (as embedded) or json")
 	contract := fs.String("contract", "sessions", "which contract: sessions (MaxScale's REST API) or control (the simulator's control API)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mxharness spec [--format yaml|json] [--contract sessions|control]")
-		fmt.Fprintln(stderr, "       mxharness spec lint FILE...")
-		fs.PrintDefaults()
-	}
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}
