@@ -8,12 +8,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"sync/atomic"
 	"testing"
-)
 
-var transcriptBody = regexp.MustCompile(`(?m)^--- response body \((\d+) bytes\) ---\n`)
+	"github.com/mxharness/mxharness/internal/capture"
+)
 
 // observedBody is the response body of a transcript under testdata/.
 func observedBody(t *testing.T, name string) []byte {
@@ -22,12 +21,11 @@ func observedBody(t *testing.T, name string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := transcriptBody.FindSubmatchIndex(raw)
-	if m == nil {
-		t.Fatalf("%s: no response body", name)
+	body, err := capture.TranscriptBody(raw)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
 	}
-	n, _ := strconv.Atoi(string(raw[m[2]:m[3]]))
-	return bytes.Clone(raw[m[1] : m[1]+n])
+	return bytes.Clone(body)
 }
 
 // TestConnectWaitsForTheBackends replays what real MaxScale 24.02 answered
