@@ -39,6 +39,9 @@ type reply struct {
 	// noValidators: no ETag/Last-Modified and no conditional requests
 	// (MaxScale's /v1/auth).
 	noValidators bool
+	// etag, when set, is the ETag of doc, derived by the handler from
+	// what doc is made of instead of from doc itself.
+	etag string
 }
 
 // operation is the handler of one operationId.
@@ -254,6 +257,8 @@ func withoutVolatile(doc any) any {
 			rows[i] = strip(d)
 		}
 		out["data"] = rows
+	case *jsonapi.Rows:
+		out["data"] = data.Map(strip)
 	default:
 		out["data"] = strip(data)
 	}
@@ -298,7 +303,10 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	read := method == http.MethodGet || method == http.MethodHead
 	etag := jsonapi.ETag(nil)
 	if rep.doc != nil && method != http.MethodHead {
-		etag = s.etagOf(rep.doc)
+		etag = rep.etag
+		if etag == "" {
+			etag = s.etagOf(rep.doc)
+		}
 	}
 	key := jsonapi.URIKey(r.URL.Path)
 	cond := jsonapi.ConditionsFromHeader(r.Header)
@@ -410,23 +418,31 @@ func mapSessionIDs[T any](doc any, conv func(T) any) any {
 	if !ok {
 		return doc
 	}
-	rows, ok := top["data"].([]any)
-	if !ok {
-		return doc
-	}
-	out := make([]any, len(rows))
-	for i, row := range rows {
-		out[i] = row
+	mapRow := func(row any) any {
 		if m, ok := jsonapi.AsObject(row); ok && m["type"] == "sessions" {
 			if id, ok := m["id"].(T); ok {
 				c := maps.Clone(m)
 				c["id"] = conv(id)
-				out[i] = c
+				return c
 			}
 		}
+		return row
+	}
+	var data any
+	switch rows := top["data"].(type) {
+	case *jsonapi.Rows:
+		data = rows.Map(mapRow)
+	case []any:
+		out := make([]any, len(rows))
+		for i, row := range rows {
+			out[i] = mapRow(row)
+		}
+		data = out
+	default:
+		return doc
 	}
 	top = maps.Clone(top)
-	top["data"] = out
+	top["data"] = data
 	return top
 }
 

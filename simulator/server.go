@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -54,6 +55,7 @@ type Server struct {
 	lastMod   *jsonapi.LastModified
 	pending   jsonapi.ErrorBuffer
 	startedAt time.Time   // MaxScale's started_at, for /v1/maxscale
+	tagSeed   uint64      // random: collection ETags of two servers never meet (collectionTag)
 	maxlog    *maxlog.Log // the simulator's own log lines, for /v1/maxscale/logs
 	logins    logins      // last_login of each REST account
 	bound     sync.Map    // service name → the HOST:PORT its listener serves on
@@ -141,6 +143,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 			auth.WithDeviations(prof.observed)),
 		lastMod:   jsonapi.NewLastModified(o.clock.Now()),
 		startedAt: o.clock.Now(),
+		tagSeed:   rand.Uint64(),
 		maxlog:    mlog,
 		cors:      o.cors, strict: o.strict, controlOn: o.control, gui: o.gui,
 	}

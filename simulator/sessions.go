@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"net/http"
 	"sync"
@@ -78,17 +79,59 @@ func (s *Server) unknownSession(q *request) reply {
 	return errorReply(http.StatusNotFound, q.params["id"]+" is not a session")
 }
 
+// listSessions answers GET /v1/sessions. Where the profile's ETag changes
+// on every GET anyway (MaxScale's hashes the body, whose seconds_alive
+// moves), the collection is lazy: its rows are snapshotted and rendered
+// only when the shaping or the encoder reads them, and its tag comes from
+// the view's version and instant (collectionTag), so a page of 100 out of
+// 100,000 sessions renders 100. The documented profile's tag must stay
+// equal while nothing is modified through the API, whatever the clock
+// and the clients do: it hashes every row's content (etagOf), from rows
+// rendered once, eagerly. So does a reverse-DNS request, whose names the
+// version does not follow, and an empty collection, whose tag never
+// changes in MaxScale.
 func (s *Server) listSessions(q *request) reply {
-	snaps := s.reg.List()
+	view := s.reg.View()
 	resolve := s.remoteNames(q)
-	data := make([]any, len(snaps))
-	for i := range snaps {
-		data[i] = sessionResource(&snaps[i], q.base, resolve)
+	row := func(i int) any {
+		snap := view.Snapshot(i)
+		return sessionResource(&snap, q.base, resolve)
 	}
-	return reply{status: http.StatusOK, doc: map[string]any{
+	rep := reply{status: http.StatusOK}
+	var data any
+	if s.profile.observed(devETagEveryGet) && !rdns(q) && view.Len() > 0 {
+		data, rep.etag = jsonapi.NewRows(view.Len(), row), s.collectionTag(view, q.base)
+	} else {
+		rows := make([]any, view.Len())
+		for i := range rows {
+			rows[i] = row(i)
+		}
+		data = rows
+	}
+	rep.doc = map[string]any{
 		"data":  data,
 		"links": map[string]any{"self": q.base + "sessions/"},
-	}}
+	}
+	return rep
+}
+
+// collectionTag is the ETag of a collection of the view's sessions under
+// the link base: a digest of the view's version and instant. Two views of
+// one version at one instant show the same snapshots, so equal tags mean
+// equal documents; any change a row shows moves the version, and the
+// clock moves seconds_alive, so the tag changes with them (and on every
+// GET while the clock runs, as MaxScale's does).
+//
+// The rows are snapshotted after the version was read: a change made while
+// a response is rendered may show in it under the older tag. That tag
+// never validates again (the version has moved on), so no conditional
+// request is answered from it.
+func (s *Server) collectionTag(v session.View, base string) string {
+	var b []byte
+	b = binary.LittleEndian.AppendUint64(b, s.tagSeed)
+	b = binary.LittleEndian.AppendUint64(b, v.Version)
+	b = binary.LittleEndian.AppendUint64(b, uint64(v.Now.UnixNano()))
+	return jsonapi.ETag(append(b, base...))
 }
 
 func (s *Server) getSession(q *request) reply {
@@ -106,12 +149,18 @@ func (s *Server) getSession(q *request) reply {
 // rdnsTimeout bounds one reverse lookup; a failed lookup keeps the IP.
 const rdnsTimeout = 2 * time.Second
 
+// rdns reports whether ?rdns is truthy: remote shows reverse-DNS names.
+func rdns(q *request) bool {
+	v, _ := q.query.Get("rdns")
+	on, ok := jsonapi.Truthy(v)
+	return ok && on
+}
+
 // remoteNames returns the function that maps a client address to what
 // `remote` shows: the address itself unless ?rdns is truthy, else its
 // reverse-DNS name (each address looked up once per request).
 func (s *Server) remoteNames(q *request) func(ip string) string {
-	v, _ := q.query.Get("rdns")
-	if on, ok := jsonapi.Truthy(v); !ok || !on {
+	if !rdns(q) {
 		return func(ip string) string { return ip }
 	}
 	var mu sync.Mutex

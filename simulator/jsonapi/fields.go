@@ -53,7 +53,9 @@ func (f fieldsParam) apply(doc map[string]any) map[string]any {
 		return doc
 	}
 	var newData any
-	if rows, ok := asArray(data); ok {
+	if lazy, ok := data.(*Rows); ok {
+		newData = lazy.Map(f.resource) // each row shaped as it is encoded
+	} else if rows, ok := asArray(data); ok {
 		out := make([]any, len(rows))
 		for i, row := range rows {
 			out[i] = f.resource(row)

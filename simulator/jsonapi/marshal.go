@@ -316,9 +316,11 @@ func (e *encoder) value(v any, depth int) {
 		}
 		e.closeObject(depth, len(x))
 	case []any:
-		encodeArray(e, x, depth)
+		encodeArray(e, len(x), func(i int) any { return x[i] }, depth)
 	case []map[string]any:
-		encodeArray(e, x, depth)
+		encodeArray(e, len(x), func(i int) any { return x[i] }, depth)
+	case *Rows:
+		encodeArray(e, x.Len(), x.At, depth)
 	case []string:
 		start := len(e.buf)
 		for i, el := range x {

@@ -21,33 +21,20 @@ const (
 	streamBatch = 128
 )
 
-// encodeArray writes an array; after the first element it decides from
-// that element's size whether to split the rest across goroutines.
-func encodeArray[E any](e *encoder, x []E, depth int) {
-	n := len(x)
+// encodeArray writes the array of the n elements at(0)…at(n-1); after the
+// first element it decides from that element's size whether to split the
+// rest across goroutines.
+func encodeArray(e *encoder, n int, at func(i int) any, depth int) {
 	start, startPos := len(e.buf), e.pos()
-	for i, el := range x {
+	for i := range n {
 		e.element(i, depth, start, n)
-		e.value(el, depth+1)
+		e.value(at(i), depth+1)
 		if i == 0 && e.splits(e.pos()-startPos, n) {
-			e.encodeParallel(anySlice(x[1:]), 1, n, start, depth)
+			e.encodeParallel(at, 1, n, start, depth)
 			break
 		}
 	}
 	e.closeArray(depth, n)
-}
-
-// anySlice views the elements as values of the tree (a []any is returned
-// as it is).
-func anySlice[E any](x []E) []any {
-	if a, ok := any(x).([]any); ok {
-		return a
-	}
-	out := make([]any, len(x))
-	for i, el := range x {
-		out[i] = el
-	}
-	return out
 }
 
 // splits reports whether an array of n elements whose first took first
@@ -56,34 +43,34 @@ func (e *encoder) splits(first, n int) bool {
 	return !e.worker && n >= 8 && first*n >= parallelMinBytes && runtime.GOMAXPROCS(0) > 1
 }
 
-// encodeParallel encodes rest, elements from..n-1 of an array that began at
+// encodeParallel encodes elements from..n-1 of an array that began at
 // buffer offset start, with one goroutine per processor, in rounds when
 // streaming. This goroutine encodes the first range of each round into
 // its own buffer, so that only the others' ranges are copied.
-func (e *encoder) encodeParallel(rest []any, from, n, start, depth int) {
+func (e *encoder) encodeParallel(at func(i int) any, from, n, start, depth int) {
 	k := min(runtime.GOMAXPROCS(0), 8)
-	round := len(rest)
+	round := n - from
 	if e.w != nil {
 		round = k * streamBatch
 	} else {
 		// One growth for the whole array, extrapolated from what is
 		// written; the joins below then copy into reserved room.
 		per := max((len(e.buf)-start)/from, 1)
-		e.grow(per*len(rest) + per*len(rest)/16 + reserveSlack)
+		e.grow(per*(n-from) + per*(n-from)/16 + reserveSlack)
 	}
 	helpers := make([]*encoder, k)
-	for lo := 0; lo < len(rest); lo += round {
-		part := rest[lo:min(lo+round, len(rest))]
-		size := (len(part) + k - 1) / k
+	for lo := from; lo < n; lo += round {
+		hi := min(lo+round, n)
+		size := (hi - lo + k - 1) / k
 		var wg sync.WaitGroup
-		for h := 1; h < k && h*size < len(part); h++ {
+		for h := 1; h < k && lo+h*size < hi; h++ {
 			wg.Go(func() {
-				helpers[h] = e.encodeRange(part[h*size:min((h+1)*size, len(part))], depth)
+				helpers[h] = e.encodeRange(at, lo+h*size, min(lo+(h+1)*size, hi), depth)
 			})
 		}
-		for j, el := range part[:min(size, len(part))] {
-			e.element(from+lo+j, depth, start, n)
-			e.value(el, depth+1)
+		for i := lo; i < min(lo+size, hi); i++ {
+			e.element(i, depth, start, n)
+			e.value(at(i), depth+1)
 		}
 		wg.Wait()
 		for h := 1; h < k && helpers[h] != nil; h++ {
@@ -94,18 +81,19 @@ func (e *encoder) encodeParallel(rest []any, from, n, start, depth int) {
 	}
 }
 
-// encodeRange encodes elements that follow at least one other, each with
-// its separator and indentation, into a new worker encoder's buffer.
-func (e *encoder) encodeRange(elems []any, depth int) *encoder {
+// encodeRange encodes elements lo…hi-1, which follow at least one other,
+// each with its separator and indentation, into a new worker encoder's
+// buffer.
+func (e *encoder) encodeRange(at func(i int) any, lo, hi, depth int) *encoder {
 	h := getEncoder(e.pretty, nil)
 	h.worker = true
-	for j, el := range elems {
+	for i := lo; i < hi; i++ {
 		h.buf = append(h.buf, ',')
-		if j > 0 {
-			h.reserve(j, 0, len(elems))
+		if i > lo {
+			h.reserve(i-lo, 0, hi-lo)
 		}
 		h.newline(depth + 1)
-		h.value(el, depth+1)
+		h.value(at(i), depth+1)
 	}
 	return h
 }

@@ -23,19 +23,28 @@ func pageParams(q Query) (size, number int64, ok bool) {
 // on one page they are left uncut but links and meta are still added.
 // Arithmetic is int64 with wrap-around, like MaxScale's.
 func paginate(doc map[string]any, size, number int64) map[string]any {
-	rows, ok := asArray(doc["data"])
-	if !ok {
-		return doc
+	var total int64
+	var cut func(lo, hi int64) any // rows lo…hi-1
+	switch rows := doc["data"].(type) {
+	case *Rows: // cut without making the rows
+		total = int64(rows.Len())
+		cut = func(lo, hi int64) any { return rows.slice(int(lo), int(hi)) }
+	default:
+		arr, ok := asArray(rows)
+		if !ok {
+			return doc
+		}
+		total = int64(len(arr))
+		cut = func(lo, hi int64) any { return append([]any{}, arr[lo:hi]...) }
 	}
-	total := int64(len(rows))
-	out := withMember(doc, "data", rows)
+	out := withMember(doc, "data", doc["data"])
 	if total > size {
 		start, end := number*size, (number+1)*size
-		page := []any{}
-		for i := max(start, 0); i < min(end, total) && start <= end; i++ {
-			page = append(page, rows[i])
+		lo, hi := max(start, 0), min(end, total)
+		if start > end || lo > hi { // wrapped around, or past the end: an empty page
+			lo, hi = 0, 0
 		}
-		out["data"] = page
+		out["data"] = cut(lo, hi)
 	}
 	if links, ok := AsObject(doc["links"]); ok && !hasPagingLinks(links) {
 		if self, ok := links["self"].(string); ok {

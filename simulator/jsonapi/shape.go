@@ -107,7 +107,7 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 		if perr != nil {
 			return fail(http.StatusBadRequest, perr.Error())
 		}
-		if _, isRows := asArray(root["data"]); !isRows {
+		if !isArray(root["data"]) {
 			if opts.IgnorePathFilterWithoutRows {
 				continue
 			}
@@ -155,11 +155,19 @@ func bracketed(key, name string) (string, bool) {
 // filterRows keeps the rows of an array `data` for which keep is true;
 // documents without a `data` array are returned unchanged.
 func filterRows(doc map[string]any, keep func(row any) bool) map[string]any {
+	kept := []any{}
+	if lazy, ok := doc["data"].(*Rows); ok {
+		for i := range lazy.Len() {
+			if row := lazy.At(i); keep(row) {
+				kept = append(kept, row)
+			}
+		}
+		return withMember(doc, "data", kept)
+	}
 	rows, ok := asArray(doc["data"])
 	if !ok {
 		return doc
 	}
-	kept := []any{}
 	for _, row := range rows {
 		if keep(row) {
 			kept = append(kept, row)

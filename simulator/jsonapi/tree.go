@@ -85,6 +85,8 @@ func asArray(v any) ([]any, bool) {
 		return convertSlice(x), true
 	case []map[string]any:
 		return convertSlice(x), true
+	case *Rows:
+		return x.all(), true
 	case raw:
 		if x[0] != '[' {
 			return nil, false
@@ -93,6 +95,17 @@ func asArray(v any) ([]any, bool) {
 		return arr, ok
 	}
 	return nil, false
+}
+
+// isArray reports whether asArray would find an array, without making one.
+func isArray(v any) bool {
+	switch x := v.(type) {
+	case *Rows, []any, []string, []map[string]any:
+		return true
+	case raw:
+		return x[0] == '['
+	}
+	return false
 }
 
 func convertSlice[V any](s []V) []any {

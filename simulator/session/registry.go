@@ -95,6 +95,11 @@ type Registry struct {
 
 	nextID      atomic.Uint64
 	nextBackend atomic.Uint64
+	// version counts the changes a snapshot can show but the clock's own
+	// movement: a session added or removed, a change of its state, an
+	// I/O event. A collection's ETag is derived from it and the clock
+	// reading instead of from every session's content (View).
+	version atomic.Uint64
 
 	mu       sync.RWMutex
 	sessions map[uint64]*Session
@@ -243,6 +248,7 @@ func (r *Registry) add(s *Session) {
 	r.mu.Lock()
 	r.sessions[s.id] = s
 	r.order = append(r.order, s)
+	r.version.Add(1)
 	r.mu.Unlock()
 }
 
@@ -292,9 +298,11 @@ func (r *Registry) remove(id uint64) {
 	s.service.live.Add(-1)
 	delete(r.sessions, id)
 	delete(r.ttls, id)
+	s.gone = true
+	r.version.Add(1)
 	r.removed++
 	if r.removed > len(r.order)/2 {
-		r.order = slices.DeleteFunc(r.order, func(s *Session) bool { return r.sessions[s.id] != s })
+		r.order = slices.DeleteFunc(r.order, func(s *Session) bool { return s.gone })
 		r.removed = 0
 	}
 }
@@ -347,23 +355,56 @@ func (r *Registry) Get(id string) (Snapshot, error) {
 }
 
 // List returns snapshots of every session that has a client, in any state,
-// in creation order. The registry lock is held only to copy the pointers.
+// in creation order.
 func (r *Registry) List() []Snapshot {
-	r.mu.RLock()
-	live := make([]*Session, 0, len(r.sessions))
-	for _, s := range r.order {
-		if r.sessions[s.id] == s {
-			live = append(live, s)
-		}
-	}
-	r.mu.RUnlock()
-	now := r.clock.Now()
-	out := make([]Snapshot, len(live))
-	for i, s := range live {
-		out[i] = s.snapshot(now)
+	v := r.View()
+	out := make([]Snapshot, v.Len())
+	for i := range out {
+		out[i] = v.Snapshot(i)
 	}
 	return out
 }
+
+// View is the registry's sessions, those that have a client, in creation
+// order, at one instant; each is snapshotted only when it is read. A page
+// of 100 out of 100,000 sessions used to snapshot all of them.
+type View struct {
+	// Version is the registry's version when the view was made: a
+	// session a view shows that changes afterwards (but for the clock's
+	// own movement) moves the version on, so a view of the same version
+	// at the same instant shows the same snapshots.
+	Version  uint64
+	Now      time.Time
+	sessions []*Session
+}
+
+// View returns the sessions that have a client now. The registry lock is
+// held only to copy the pointers.
+func (r *Registry) View() View {
+	r.mu.RLock()
+	var live []*Session
+	if r.removed == 0 {
+		live = slices.Clone(r.order)
+	} else {
+		live = make([]*Session, 0, len(r.sessions))
+		for _, s := range r.order {
+			if !s.gone {
+				live = append(live, s)
+			}
+		}
+	}
+	v := View{Version: r.version.Load(), sessions: live}
+	r.mu.RUnlock()
+	v.Now = r.clock.Now()
+	return v
+}
+
+// Len returns the number of sessions in the view.
+func (v View) Len() int { return len(v.sessions) }
+
+// Snapshot returns a snapshot of session i of the view at the view's
+// instant.
+func (v View) Snapshot(i int) Snapshot { return v.sessions[i].snapshot(v.Now) }
 
 // Len returns the number of sessions.
 func (r *Registry) Len() int {

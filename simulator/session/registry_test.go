@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -394,5 +395,63 @@ func TestResetRestoresRetentionAndTotals(t *testing.T) {
 	}
 	if total, _ := r.ServiceTotals("RW-Split-Router"); total != 0 {
 		t.Errorf("after Reset total = %d, want 0", total)
+	}
+}
+
+// TestViewVersionFollowsEveryChange is the promise collection ETags rest
+// on: at one instant, two views of the same version show equal snapshots.
+// Every operation below either moves the version or leaves the snapshots
+// as they were.
+func TestViewVersionFollowsEveryChange(t *testing.T) {
+	r, clk := fixture(t)
+	a, _ := openStarted(t, r)
+	var b *Session
+	shown := func() (uint64, []Snapshot) {
+		v := r.View()
+		snaps := make([]Snapshot, v.Len())
+		for i := range snaps {
+			snaps[i] = v.Snapshot(i)
+			snaps[i].Memo, snaps[i].kept = nil, nil
+		}
+		return v.Version, snaps
+	}
+	for _, op := range []struct {
+		name string
+		do   func()
+	}{
+		{"nothing", func() {}},
+		{"open", func() {
+			var err error
+			if b, err = r.Open(Client{Service: "Read-Connection-Router", Remote: "127.0.0.2", Port: 2}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"start", func() { b.Start("app", nil) }},
+		{"io", func() { a.IO(clk.Now()) }},
+		{"begin", func() { a.Begin(clk.Now(), Statement{Command: "COM_QUERY", Text: "SET @a=1", SessionCommand: true}) }},
+		{"patch while busy", func() { _ = r.Patch(a.ID(), Update{Filters: &[]string{"my-log-filter"}}) }},
+		{"end", func() { a.End(clk.Now(), 1, 10) }},
+		{"patch", func() { _ = r.Patch(a.ID(), Update{Parameters: map[string]bool{"log_info": true}}) }},
+		{"restart", func() { _ = r.Restart(a.ID()) }},
+		{"restart all", func() { _ = r.RestartAll() }},
+		{"ttl", func() { _ = r.Kill(b.ID(), 5) }},
+		{"age", func() { _ = r.Age(a.ID(), time.Minute) }},
+		{"synthetic", func() {
+			if _, err := r.CreateSynthetic(seed.Session{Service: "RW-Split-Router", User: "syn", Remote: "10.0.0.1"}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"closed", func() { r.Closed(b) }},
+		{"kill", func() { _ = r.Kill(a.ID(), 0) }},
+	} {
+		v1, before := shown()
+		op.do()
+		v2, after := shown()
+		if v1 == v2 && !reflect.DeepEqual(before, after) {
+			t.Errorf("%s: the snapshots changed, the version (%d) did not", op.name, v1)
+		}
+		if v1 != v2 && op.name == "nothing" {
+			t.Errorf("%s: the version moved", op.name)
+		}
 	}
 }

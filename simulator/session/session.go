@@ -99,10 +99,17 @@ type Session struct {
 	kept *Snapshot
 
 	memo atomic.Value // Snapshot.Memo
+
+	gone bool // removed from the registry; guarded by the registry's mu
 }
 
-// changedLocked records that a snapshot would show something new.
-func (s *Session) changedLocked() { s.kept = nil }
+// changedLocked records that a snapshot would show something new: the
+// kept state goes and the registry's version moves on, both while s.mu is
+// held, so that a snapshot taken after the change sees the new version.
+func (s *Session) changedLocked() {
+	s.kept = nil
+	s.service.reg.version.Add(1)
+}
 
 type ioBucket struct {
 	second int64
@@ -135,6 +142,7 @@ func (s *Session) IO(now time.Time) {
 }
 
 func (s *Session) ioLocked(now time.Time) {
+	s.service.reg.version.Add(1) // idle and io_activity show it
 	s.lastIO = now
 	sec := now.Unix()
 	b := &s.ioBuckets[sec%ioWindow]
