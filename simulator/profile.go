@@ -49,6 +49,9 @@ const (
 type profile struct {
 	name string
 	ids  map[string]bool
+	// omit is what the profile's deviations leave out of a session
+	// resource (nil when nothing).
+	omit *omission
 }
 
 // releasePrefix starts the name of every profile that behaves like a
@@ -111,9 +114,30 @@ func loadProfile(name string) (*profile, error) {
 		}
 		if slices.ContainsFunc(d.Versions, func(v string) bool { return releaseLine(v) == line }) {
 			p.ids[d.ID] = true
+			p.omit = p.omit.with(sessionPointers(d)...)
 		}
 	}
 	return p, nil
+}
+
+// sessionPointers returns the absent properties that d records for the
+// session documents (getSession's /data/…, listSessions' /data/*/…) as
+// pointers into one session resource.
+func sessionPointers(d spec.Deviation) []string {
+	var out []string
+	for _, ptr := range d.Absent {
+		switch {
+		case strings.HasPrefix(ptr, "/data/*/"):
+			if slices.Contains(d.Operations, "listSessions") {
+				out = append(out, strings.TrimPrefix(ptr, "/data/*"))
+			}
+		case strings.HasPrefix(ptr, "/data/"):
+			if slices.Contains(d.Operations, "getSession") {
+				out = append(out, strings.TrimPrefix(ptr, "/data"))
+			}
+		}
+	}
+	return out
 }
 
 // observed reports whether the profile reproduces the deviation.

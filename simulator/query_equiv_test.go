@@ -31,8 +31,8 @@ func TestQueryFastPathsMatchSlowPaths(t *testing.T) {
 		slow, fast := make([]any, n), make([]any, n)
 		for i := range n {
 			snap := randomSnapshot(rng, i+1, &values)
-			fast[i] = sessionResource(&snap, base, ident) // kept parts
-			slow[i] = thawed(fast[i])                     // the same as plain objects
+			fast[i] = sessionResource(&snap, base, ident, nil) // kept parts
+			slow[i] = thawed(fast[i])                          // the same as plain objects
 			if _, ok := fast[i].(*jsonapi.Overlay); !ok {
 				t.Fatalf("a session renders as %T, want kept parts", fast[i])
 			}

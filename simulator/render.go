@@ -16,16 +16,25 @@ import (
 // (seconds_alive, idle, io_activity) and remote laid over them. Every
 // session goes through the same Frozen pair, new or kept, so that the
 // ETag (jsonapi.DigestOf) of a document depends on its content only.
-func sessionResource(s *session.Snapshot, base string, remote func(string) string) any {
-	p := partsOf(s, base)
-	attrs := p.attrs.With(
-		jsonapi.Member{Key: "remote", Value: remote(s.Remote)},
-		jsonapi.Member{Key: "seconds_alive", Value: s.SecondsAlive},
-		jsonapi.Member{Key: "idle", Value: s.Idle},
-		jsonapi.Member{Key: "io_activity", Value: int64(s.IOActivity)},
-	)
-	return p.resource.With(jsonapi.Member{Key: "attributes", Value: attrs})
+// What omit names (the profile's absent properties) is left out.
+func sessionResource(s *session.Snapshot, base string, remote func(string) string, omit *omission) any {
+	p := partsOf(s, base, omit)
+	clock := make([]jsonapi.Member, 0, 4)
+	for _, m := range [...]jsonapi.Member{
+		{Key: "remote", Value: remote(s.Remote)},
+		{Key: "seconds_alive", Value: s.SecondsAlive},
+		{Key: "idle", Value: s.Idle},
+		{Key: "io_activity", Value: int64(s.IOActivity)},
+	} {
+		if !omit.leaves(attributesPath, m.Key) {
+			clock = append(clock, m)
+		}
+	}
+	return p.resource.With(jsonapi.Member{Key: "attributes", Value: p.attrs.With(clock...)})
 }
+
+// attributesPath is the pointer of a resource's attributes, as tokens.
+var attributesPath = []string{"attributes"}
 
 // sessionParts is what a session's resource shows that changes only when
 // the session does, frozen: every attribute but the clock's and remote,
@@ -35,19 +44,21 @@ func sessionResource(s *session.Snapshot, base string, remote func(string) strin
 type sessionParts struct {
 	snap            session.Snapshot // the state the parts show
 	base            string           // the links' base
+	omit            *omission        // what the parts leave out
 	attrs, resource *jsonapi.Frozen
 }
 
 // partsOf returns the parts of s's resource: the ones in its memo when
-// they show the same state under the same base, else new ones, which are
-// kept in their turn. A snapshot without a memo gets new parts.
-func partsOf(s *session.Snapshot, base string) *sessionParts {
+// they show the same state under the same base and omission, else new
+// ones, which are kept in their turn. A snapshot without a memo gets new
+// parts.
+func partsOf(s *session.Snapshot, base string, omit *omission) *sessionParts {
 	if s.Memo != nil {
-		if p, ok := s.Memo.Load().(*sessionParts); ok && p.base == base && p.snap.SameState(s) {
+		if p, ok := s.Memo.Load().(*sessionParts); ok && p.base == base && p.omit == omit && p.snap.SameState(s) {
 			return p
 		}
 	}
-	p := &sessionParts{snap: *s, base: base}
+	p := &sessionParts{snap: *s, base: base, omit: omit}
 	p.snap.Memo = nil
 	p.attrs, p.resource = jsonapi.Freeze(p.attributes), jsonapi.Freeze(p.resourceObject)
 	if s.Memo != nil {
@@ -75,6 +86,7 @@ func (p *sessionParts) attributes() map[string]any {
 	if snap.User != "" {
 		attrs["user"] = snap.User
 	}
+	p.omit.apply(attrs, attributesPath...)
 	return attrs
 }
 
@@ -89,12 +101,14 @@ func (p *sessionParts) resourceObject() map[string]any {
 	if len(snap.Filters) > 0 {
 		rels["filters"] = relationship(p.base, self, "filters", snap.Filters)
 	}
-	return map[string]any{
+	res := map[string]any{
 		"id":            snap.ID,
 		"type":          "sessions",
 		"relationships": rels,
 		"links":         map[string]any{"self": self},
 	}
+	p.omit.apply(res) // the attributes are not in res: attributes() applies those
+	return res
 }
 
 // relationship is MaxScale's relationship object with its links.

@@ -56,7 +56,7 @@ func TestKeptPartsRenderLikeFreshOnes(t *testing.T) {
 		step.do()
 		for _, snap := range s.Server.Registry().List() {
 			checkRenders(t, step.name, &snap, base)
-			parts := partsOf(&snap, base)
+			parts := partsOf(&snap, base, nil)
 			if previous := kept[snap.ID]; previous != nil && (parts != previous) != (snap.ID == step.changed) {
 				t.Errorf("%s: session %s parts rebuilt = %v", step.name, snap.ID, parts != previous)
 			}
@@ -67,9 +67,9 @@ func TestKeptPartsRenderLikeFreshOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := partsOf(&snap, base)
+	before := partsOf(&snap, base, nil)
 	checkRenders(t, "another base", &snap, "http://localhost:8989/v1/")
-	if after := partsOf(&snap, "http://localhost:8989/v1/"); after == before {
+	if after := partsOf(&snap, "http://localhost:8989/v1/", nil); after == before {
 		t.Error("parts kept across a change of base: links would point at the old host")
 	}
 }
@@ -83,10 +83,10 @@ func checkRenders(t *testing.T, step string, snap *session.Snapshot, base string
 	ip := func(addr string) string { return addr }
 	fresh := *snap
 	fresh.Memo = nil
-	newParts := sessionResource(&fresh, base, ip)
+	newParts := sessionResource(&fresh, base, ip, nil)
 	want := thawed(newParts)
 	for round := range 3 {
-		got := sessionResource(snap, base, ip)
+		got := sessionResource(snap, base, ip, nil)
 		for _, profile := range []func(any) any{func(d any) any { return d }, withoutVolatile} {
 			g, w := map[string]any{"data": []any{got}}, map[string]any{"data": []any{newParts}}
 			if jsonapi.DigestOf(profile(g)) != jsonapi.DigestOf(profile(w)) {

@@ -162,7 +162,7 @@ func TestTenThousandSessions(t *testing.T) {
 	one.SetBasicAuth("admin", "mariadb")
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, one)
-	checkContract(t, one, rec.Code, rec.Header(), rec.Body.Bytes())
+	checkContract(t, srv.profile, one, rec.Code, rec.Header(), rec.Body.Bytes())
 	if rec.Code != 200 {
 		t.Errorf("GET one of 10000: %d", rec.Code)
 	}
@@ -237,7 +237,7 @@ func BenchmarkRenderMemo(b *testing.B) {
 	render := func() any {
 		rows := make([]any, len(snaps))
 		for i := range snaps {
-			rows[i] = sessionResource(&snaps[i], "http://127.0.0.1:8989/v1/", ip)
+			rows[i] = sessionResource(&snaps[i], "http://127.0.0.1:8989/v1/", ip, nil)
 		}
 		return map[string]any{"data": rows}
 	}

@@ -95,7 +95,7 @@ func (s *Server) listSessions(q *request) reply {
 	resolve := s.remoteNames(q)
 	row := func(i int) any {
 		snap := view.Snapshot(i)
-		return sessionResource(&snap, q.base, resolve)
+		return sessionResource(&snap, q.base, resolve, s.profile.omit)
 	}
 	rep := reply{status: http.StatusOK}
 	var data any
@@ -139,7 +139,7 @@ func (s *Server) getSession(q *request) reply {
 	if err != nil {
 		return s.unknownSession(q)
 	}
-	res := sessionResource(&snap, q.base, s.remoteNames(q))
+	res := sessionResource(&snap, q.base, s.remoteNames(q), s.profile.omit)
 	return reply{status: http.StatusOK, doc: map[string]any{
 		"data":  res,
 		"links": map[string]any{"self": q.base + "sessions/" + snap.ID + "/"},

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -50,6 +52,12 @@ type Deviation struct {
 	BodyPattern string
 	// Header names the one header the difference is about, if any.
 	Header string
+	// Absent lists documented properties that MaxScale leaves out of the
+	// response document of the operations: JSON pointers (RFC 6901) into
+	// the document, where a "*" token stands for any array index
+	// ("/data/*/attributes/seconds_alive" in a collection). Each names a
+	// property the contract requires (ExplainProblems).
+	Absent []string
 
 	body *regexp.Regexp
 }
@@ -68,6 +76,7 @@ type observed struct {
 	EmptyBody   bool     `json:"emptyBody"`
 	BodyPattern string   `json:"bodyPattern"`
 	Header      string   `json:"header"`
+	Absent      []string `json:"absent"`
 }
 
 var kebab = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -82,6 +91,7 @@ func Deviations() ([]Deviation, error) {
 	out := make([]Deviation, len(devs))
 	for i, d := range devs {
 		d.Operations, d.Versions, d.Cases, d.Statuses = slices.Clone(d.Operations), slices.Clone(d.Versions), slices.Clone(d.Cases), slices.Clone(d.Statuses)
+		d.Absent = slices.Clone(d.Absent)
 		out[i] = d
 	}
 	return out, nil
@@ -119,6 +129,67 @@ func MatchDeviation(operationID string, status int, body []byte) (Deviation, boo
 	return Deviation{}, false
 }
 
+// ExplainProblems reports which recorded deviations explain every problem
+// that validation found in a response of operationID: the deviation whose
+// recorded response it is (MatchDeviation), or else the deviations whose
+// absent properties are exactly what the problems find missing (each
+// problem a "required" at a pointer a deviation of that operation lists).
+// ok is false when a problem is left unexplained, or when there is no
+// problem. Security deviations explain nothing.
+func ExplainProblems(operationID string, status int, body []byte, problems []Problem) (ids []string, ok bool) {
+	if len(problems) == 0 {
+		return nil, false
+	}
+	if d, ok := MatchDeviation(operationID, status, body); ok {
+		return []string{d.ID}, true
+	}
+	devs, err := loadDeviations()
+	if err != nil || operationID == "" {
+		return nil, false
+	}
+	for _, p := range problems {
+		i := slices.IndexFunc(devs, func(d Deviation) bool {
+			return !d.Security && slices.Contains(d.Operations, operationID) && d.leavesOut(p)
+		})
+		if i < 0 {
+			return nil, false
+		}
+		if !slices.Contains(ids, devs[i].ID) {
+			ids = append(ids, devs[i].ID)
+		}
+	}
+	return ids, true
+}
+
+// leavesOut reports whether p is a missing property that d records as
+// absent.
+func (d Deviation) leavesOut(p Problem) bool {
+	return p.Rule == "required" && slices.ContainsFunc(d.Absent, func(ptr string) bool { return PointerMatches(ptr, p.Path) })
+}
+
+// PointerMatches reports whether the JSON pointer path is matched by
+// pattern, a JSON pointer whose "*" tokens stand for any array index.
+func PointerMatches(pattern, path string) bool {
+	pt, ct := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(pt) != len(ct) {
+		return false
+	}
+	for i := range pt {
+		if pt[i] == ct[i] || pt[i] == "*" && isIndex(ct[i]) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func isIndex(tok string) bool {
+	if tok == "" || len(tok) > 1 && tok[0] == '0' {
+		return false
+	}
+	return strings.Trim(tok, "0123456789") == ""
+}
+
 // Matches reports whether a response with this status and body is the
 // response d records (whatever the operation).
 func (d Deviation) Matches(status int, body []byte) bool {
@@ -149,7 +220,7 @@ func deviations(doc *openapi3.T) ([]Deviation, error) {
 			return
 		}
 		for i, e := range entries {
-			d, err := e.deviation(owner, ops)
+			d, err := e.deviation(owner, ops, doc)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %s[%d] (%s): %w", where, observedKey, i, e.ID, err))
 				continue
@@ -191,7 +262,7 @@ func decodeObserved(raw any) ([]observed, error) {
 
 // deviation checks e and turns it into a Deviation; owner is the operationId
 // the record is attached to ("" at the top level).
-func (e observed) deviation(owner string, known []string) (Deviation, error) {
+func (e observed) deviation(owner string, known []string, doc *openapi3.T) (Deviation, error) {
 	var errs []error
 	if !kebab.MatchString(e.ID) {
 		errs = append(errs, fmt.Errorf("id %q is not kebab-case", e.ID))
@@ -246,6 +317,12 @@ func (e observed) deviation(owner string, known []string) (Deviation, error) {
 	if len(statuses) == 0 && (e.EmptyBody || e.BodyPattern != "") {
 		errs = append(errs, errors.New("emptyBody and bodyPattern need a status"))
 	}
+	if len(e.Absent) != 0 {
+		if len(statuses) != 0 {
+			errs = append(errs, errors.New("absent concerns the documented response; give no status"))
+		}
+		errs = append(errs, checkAbsent(doc, ops, e.Absent)...)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return Deviation{}, err
 	}
@@ -253,7 +330,7 @@ func (e observed) deviation(owner string, known []string) (Deviation, error) {
 		ID: e.ID, Summary: e.Summary, Documented: e.Documented,
 		Operations: ops, Versions: e.Versions, Cases: e.Cases, Security: e.Security,
 		Statuses: statuses, EmptyBody: e.EmptyBody, BodyPattern: e.BodyPattern, Header: e.Header,
-		body: body,
+		Absent: e.Absent, body: body,
 	}
 	if len(statuses) != 0 {
 		d.Status = statuses[0]
@@ -262,4 +339,88 @@ func (e observed) deviation(owner string, known []string) (Deviation, error) {
 		d.Cases = []string{}
 	}
 	return d, nil
+}
+
+// checkAbsent checks the absent pointers of a record concerning ops: each
+// names a property that the contract requires in a 2xx response of one of
+// the operations, and each operation has a pointer into its document.
+func checkAbsent(doc *openapi3.T, ops, absent []string) []error {
+	if len(ops) == 0 || len(ops) == len(operationIDs(doc)) {
+		return []error{errors.New(`absent needs the operations whose documents lack the properties (not [] or ["*"])`)}
+	}
+	var errs []error
+	used := map[string]bool{}
+	for _, ptr := range absent {
+		found := false
+		for _, op := range ops {
+			for _, s := range successSchemas(doc, op) {
+				if requiredAt(s, ptr) {
+					found, used[op] = true, true
+				}
+			}
+		}
+		if !found {
+			errs = append(errs, fmt.Errorf("absent %q is not a required property of a 2xx document of %v", ptr, ops))
+		}
+	}
+	for _, op := range ops {
+		if !used[op] {
+			errs = append(errs, fmt.Errorf("absent names no property of the documents of %s", op))
+		}
+	}
+	return errs
+}
+
+// successSchemas returns the JSON schemas of the 2xx responses of op.
+func successSchemas(doc *openapi3.T, op string) []*openapi3.Schema {
+	var out []*openapi3.Schema
+	for _, item := range doc.Paths.Map() {
+		for _, o := range item.Operations() {
+			if o.OperationID != op || o.Responses == nil {
+				continue
+			}
+			for code, r := range o.Responses.Map() {
+				if n, err := strconv.Atoi(code); err != nil || n/100 != 2 || r.Value == nil {
+					continue
+				}
+				for _, mt := range r.Value.Content {
+					if mt.Schema != nil && mt.Schema.Value != nil {
+						out = append(out, mt.Schema.Value)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// requiredAt reports whether the pointer (with "*" for array items) leads
+// through s's properties and items to a property its parent requires.
+func requiredAt(s *openapi3.Schema, ptr string) bool {
+	if !strings.HasPrefix(ptr, "/") {
+		return false
+	}
+	toks := strings.Split(ptr[1:], "/")
+	for i, tok := range toks {
+		if s == nil {
+			return false
+		}
+		if tok == "*" {
+			if s.Items == nil {
+				return false
+			}
+			s = s.Items.Value
+			continue
+		}
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		p, ok := s.Properties[tok]
+		if !ok || p.Value == nil {
+			return false
+		}
+		if i == len(toks)-1 {
+			return slices.Contains(s.Required, tok)
+		}
+		s = p.Value
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -115,8 +116,10 @@ func TestDeviations(t *testing.T) {
 	byID := map[string]Deviation{}
 	for _, d := range devs {
 		byID[d.ID] = d
-		if !slices.Contains(d.Versions, "24.02.4") {
-			t.Errorf("%s: versions %v lack 24.02.4", d.ID, d.Versions)
+		for _, v := range d.Versions {
+			if !release.MatchString(v) {
+				t.Errorf("%s: version %q is not MAJOR.MINOR.PATCH", d.ID, v)
+			}
 		}
 		for _, op := range d.Operations {
 			if !slices.Contains(wantOperations, op) {
@@ -125,8 +128,12 @@ func TestDeviations(t *testing.T) {
 		}
 	}
 	for _, id := range canonicalDeviations {
-		if _, ok := byID[id]; !ok {
+		d, ok := byID[id]
+		switch {
+		case !ok:
 			t.Errorf("canonical deviation %s is not recorded", id)
+		case !slices.Contains(d.Versions, "24.02.4"):
+			t.Errorf("%s: versions %v lack 24.02.4", d.ID, d.Versions)
 		}
 	}
 	var security []string
@@ -143,6 +150,8 @@ func TestDeviations(t *testing.T) {
 		t.Errorf("write-status-200 = %+v, want status 200, empty body, updateSessionFilters among its operations", w)
 	}
 }
+
+var release = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
 
 const staticAccessDenied = `{"errors": [ { "detail": "Access denied" } ] }`
 

@@ -14,16 +14,21 @@ import (
 type contract struct{}
 
 // contractError lists where a response departs from the contract and, when
-// the contract's x-observed entries explain it, the deviation id.
+// the contract's x-observed entries explain all of it, the deviation ids
+// (one recorded response, or the recorded absences of properties).
 type contractError struct {
-	problems  []string
-	deviation string
+	problems   []string
+	deviations []string
 }
 
 func (e *contractError) Error() string {
 	msg := strings.Join(e.problems, "; ")
-	if e.deviation != "" {
-		msg += " (the contract records this as deviation " + e.deviation + ")"
+	switch len(e.deviations) {
+	case 0:
+	case 1:
+		msg += " (the contract records this as deviation " + e.deviations[0] + ")"
+	default:
+		msg += " (the contract records this as deviations " + strings.Join(e.deviations, ", ") + ")"
 	}
 	return msg
 }
@@ -41,7 +46,7 @@ func newContract() (*contract, error) {
 // and also when the contract has no operation for the request (a health
 // check, OPTIONS, HEAD, a method a path does not support): the contract
 // cannot judge those, the scenarios' own steps do. A departure is named by
-// the x-observed entry that explains it, if one does.
+// the x-observed entries that explain all of it, if some do.
 func (c *contract) check(ctx context.Context, req *http.Request, r *response) *contractError {
 	err := spec.ValidateResponse(ctx, req, r.status, r.header, r.body)
 	if err == nil {
@@ -58,8 +63,8 @@ func (c *contract) check(ctx context.Context, req *http.Request, r *response) *c
 	for _, p := range ve.Problems {
 		ce.problems = append(ce.problems, p.String())
 	}
-	if d, ok := spec.MatchDeviation(ve.Operation, r.status, r.body); ok {
-		ce.deviation = d.ID
+	if ids, ok := spec.ExplainProblems(ve.Operation, r.status, r.body, ve.Problems); ok {
+		ce.deviations = ids
 	}
 	return ce
 }

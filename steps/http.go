@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -97,16 +98,16 @@ func (s *scenario) send(ctx context.Context, rq request) (*response, error) {
 		ex.RequestBody = clip([]byte(*rq.body))
 	}
 	verr := s.run.contract.check(ctx, req, r)
-	dev := ""
 	if verr != nil {
 		ex.SpecErrors = verr.problems
-		dev = verr.deviation
 	}
 	s.record(ex)
 	s.last = r
 	if verr != nil {
-		if dev != "" && s.run.ledger.has(dev) {
-			s.seeDeviation(dev)
+		if len(verr.deviations) > 0 && !slices.ContainsFunc(verr.deviations, func(id string) bool { return !s.run.ledger.has(id) }) {
+			for _, id := range verr.deviations {
+				s.seeDeviation(id)
+			}
 			return r, nil
 		}
 		return r, fmt.Errorf("%s %s: the response breaks the contract: %s", rq.method, u, verr)
