@@ -131,7 +131,7 @@ func checkContract(t *testing.T, prof *profile, req *http.Request, status int, h
 	}
 	var ve *spec.ValidationError
 	if errors.As(err, &ve) {
-		if ids, ok := spec.ExplainProblems(ve.Operation, status, body, ve.Problems); ok && !slices.ContainsFunc(ids, func(id string) bool { return !prof.observed(id) }) {
+		if ids, ok := spec.ExplainProblems(ve.Operation, status, body, ve.Problems, prof.observed); ok && !slices.ContainsFunc(ids, func(id string) bool { return !prof.observed(id) }) {
 			return
 		}
 	}

@@ -293,6 +293,10 @@ func errorReply(status int, details ...string) reply {
 // finish evaluates conditional headers, shapes the document and sends it
 // (jsonapi's documented call order).
 func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q *request, op operation, rep reply) {
+	if rep.status == http.StatusNotFound && s.profile.observed(devNotFoundThrottled) && isNotA(rep.errors) &&
+		s.notFoundLog.suppressed(s.clock.Now()) {
+		rep.errors = nil // the logged message the reply carries is throttled
+	}
 	if rep.errors != nil {
 		rep.doc = s.errorDocument(rep.errors, false)
 	}
@@ -387,7 +391,7 @@ func (s *Server) shape(r *http.Request, q *request, doc any) (any, []string, err
 	}
 	// Only a filter compares ids; mapping them for any other request would
 	// copy every row for nothing.
-	numericIDs := !s.profile.observed(devIDString) && slices.ContainsFunc(query.Keys(), isFilterKey)
+	numericIDs := !s.profile.observed(devIDString) && !s.profile.observed(devFilterExprIgnored) && slices.ContainsFunc(query.Keys(), isFilterKey)
 	if numericIDs {
 		doc = mapSessionIDs(doc, func(id string) any {
 			n, err := strconv.ParseInt(id, 10, 64)
@@ -398,7 +402,9 @@ func (s *Server) shape(r *http.Request, q *request, doc any) (any, []string, err
 		})
 	}
 	shaped, logged, err := jsonapi.Shape(doc, query, jsonapi.Options{
-		IgnorePathFilterWithoutRows: !s.profile.observed(devJSONPathSingle400)})
+		IgnorePathFilterWithoutRows: !s.profile.observed(devJSONPathSingle400),
+		JSONValueFilters:            s.profile.observed(devFilterExprIgnored),
+		IgnorePathFilters:           s.profile.observed(devJSONPathIgnored)})
 	if numericIDs && err == nil {
 		shaped = mapSessionIDs(shaped, func(id int64) any { return strconv.FormatInt(id, 10) })
 	}

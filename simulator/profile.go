@@ -41,6 +41,11 @@ const (
 	devPageSizeJunk          = "page-size-trailing-junk-accepted"
 	devIDString              = "id-is-string-in-filters"
 	devStaleError            = "stale-error-in-next-reply"
+	devFilterExprIgnored     = "filter-expressions-ignored"
+	devJSONPathIgnored       = "jsonpath-filter-ignored"
+	devFilterRelURLIgnored   = "filter-relationship-url-ignored"
+	devPatchErrorEmpty400    = "patch-error-empty-400"
+	devNotFoundThrottled     = "not-found-error-throttled"
 )
 
 // profile is the set of observed deviations a simulator reproduces. It is

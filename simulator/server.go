@@ -45,24 +45,25 @@ type Server struct {
 	profile  *profile
 	resolver Resolver
 
-	reg       *session.Registry
-	sql       *wire.Listener
-	auth      *auth.Authenticator
-	router    routers.Router
-	ops       map[string]operation
-	handler   http.Handler // the REST API, with the control API when asked for
-	templates []template
-	lastMod   *jsonapi.LastModified
-	pending   jsonapi.ErrorBuffer
-	startedAt time.Time   // MaxScale's started_at, for /v1/maxscale
-	tagSeed   uint64      // random: collection ETags of two servers never meet (collectionTag)
-	maxlog    *maxlog.Log // the simulator's own log lines, for /v1/maxscale/logs
-	logins    logins      // last_login of each REST account
-	bound     sync.Map    // service name → the HOST:PORT its listener serves on
-	cors      string      // WithCORS origin; "" when off
-	strict    bool        // WithStrictRequests
-	controlOn bool        // WithControlAPI
-	gui       fs.FS       // WithGUI; nil when off
+	reg         *session.Registry
+	sql         *wire.Listener
+	auth        *auth.Authenticator
+	router      routers.Router
+	ops         map[string]operation
+	handler     http.Handler // the REST API, with the control API when asked for
+	templates   []template
+	lastMod     *jsonapi.LastModified
+	pending     jsonapi.ErrorBuffer
+	startedAt   time.Time   // MaxScale's started_at, for /v1/maxscale
+	tagSeed     uint64      // random: collection ETags of two servers never meet (collectionTag)
+	notFoundLog logThrottle // MaxScale's log throttling of "<x> is not a <type>" (not-found-error-throttled)
+	maxlog      *maxlog.Log // the simulator's own log lines, for /v1/maxscale/logs
+	logins      logins      // last_login of each REST account
+	bound       sync.Map    // service name → the HOST:PORT its listener serves on
+	cors        string      // WithCORS origin; "" when off
+	strict      bool        // WithStrictRequests
+	controlOn   bool        // WithControlAPI
+	gui         fs.FS       // WithGUI; nil when off
 }
 
 // Option configures a Server.

@@ -65,6 +65,9 @@ func (s *Server) writeResult(q *request, err error, okStatus int) reply {
 	case errors.Is(err, session.ErrNotFound):
 		return s.unknownSession(q)
 	case errors.As(err, &fe):
+		if s.profile.observed(devPatchErrorEmpty400) {
+			return reply{status: http.StatusBadRequest}
+		}
 		return errorReply(http.StatusBadRequest, fe.Detail)
 	}
 	s.logger.ErrorContext(q.r.Context(), "session operation failed", "path", q.r.URL.Path, "err", err)
@@ -183,6 +186,13 @@ func (s *Server) remoteNames(q *request) func(ip string) string {
 }
 
 func (s *Server) updateSessionFilters(q *request) reply {
+	if s.profile.observed(devFilterRelURLIgnored) {
+		// MaxScale 23.08 only looks the session up.
+		if _, err := s.reg.Get(q.params["id"]); err != nil {
+			return s.unknownSession(q)
+		}
+		return reply{status: s.profile.writeStatus()}
+	}
 	// MaxScale wraps the body's data in data.relationships.filters and
 	// runs the PATCH logic; its errors are not redirected into the reply,
 	// so a refused list is a 400 with no body.

@@ -47,16 +47,16 @@ func TestExplainProblemsAbsent(t *testing.T) {
 			if !ok {
 				t.Fatalf("ValidateResponse: want a *ValidationError for a document that lacks a required property")
 			}
-			ids, ok := ExplainProblems(ve.Operation, 200, body, ve.Problems)
+			ids, ok := ExplainProblems(ve.Operation, 200, body, ve.Problems, nil)
 			if !slices.Equal(ids, tc.want) || ok != (tc.want != nil) {
 				t.Errorf("ExplainProblems(%s, %q) = %v, %v; want %v", ve.Operation, ve.Problems, ids, ok, tc.want)
 			}
 		})
 	}
-	if ids, ok := ExplainProblems("getSession", 200, nil, nil); ok || ids != nil {
+	if ids, ok := ExplainProblems("getSession", 200, nil, nil, nil); ok || ids != nil {
 		t.Errorf("ExplainProblems with no problem = %v, %v; want nothing", ids, ok)
 	}
-	if ids, ok := ExplainProblems("updateSession", 200, []byte(`{}`), []Problem{{Path: "/data/attributes/seconds_alive", Rule: "required"}}); ok {
+	if ids, ok := ExplainProblems("updateSession", 200, []byte(`{}`), []Problem{{Path: "/data/attributes/seconds_alive", Rule: "required"}}, nil); ok {
 		t.Errorf("ExplainProblems(updateSession) = %v: no-seconds-alive concerns getSession and listSessions only", ids)
 	}
 }

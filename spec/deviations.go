@@ -131,31 +131,49 @@ func MatchDeviation(operationID string, status int, body []byte) (Deviation, boo
 
 // ExplainProblems reports which recorded deviations explain every problem
 // that validation found in a response of operationID: the deviation whose
-// recorded response it is (MatchDeviation), or else the deviations whose
+// recorded response it is (as MatchDeviation), or else the deviations whose
 // absent properties are exactly what the problems find missing (each
 // problem a "required" at a pointer a deviation of that operation lists).
-// ok is false when a problem is left unexplained, or when there is no
-// problem. Security deviations explain nothing.
-func ExplainProblems(operationID string, status int, body []byte, problems []Problem) (ids []string, ok bool) {
-	if len(problems) == 0 {
+// Where several deviations would do, the first that prefer accepts is
+// chosen, else the first by id; prefer may be nil. ok is false when a
+// problem is left unexplained, or when there is no problem. Security
+// deviations explain nothing.
+func ExplainProblems(operationID string, status int, body []byte, problems []Problem, prefer func(id string) bool) (ids []string, ok bool) {
+	devs, err := loadDeviations()
+	if err != nil || len(problems) == 0 {
 		return nil, false
 	}
-	if d, ok := MatchDeviation(operationID, status, body); ok {
-		return []string{d.ID}, true
+	pick := func(fits func(Deviation) bool) (string, bool) {
+		first := ""
+		for _, d := range devs {
+			if d.Security || !fits(d) {
+				continue
+			}
+			if prefer == nil || prefer(d.ID) {
+				return d.ID, true
+			}
+			if first == "" {
+				first = d.ID
+			}
+		}
+		return first, first != ""
 	}
-	devs, err := loadDeviations()
-	if err != nil || operationID == "" {
+	concerns := func(d Deviation) bool {
+		return operationID == "" && len(d.Operations) == 0 || operationID != "" && slices.Contains(d.Operations, operationID)
+	}
+	if id, ok := pick(func(d Deviation) bool { return concerns(d) && d.Matches(status, body) }); ok {
+		return []string{id}, true
+	}
+	if operationID == "" {
 		return nil, false
 	}
 	for _, p := range problems {
-		i := slices.IndexFunc(devs, func(d Deviation) bool {
-			return !d.Security && slices.Contains(d.Operations, operationID) && d.leavesOut(p)
-		})
-		if i < 0 {
+		id, ok := pick(func(d Deviation) bool { return concerns(d) && d.leavesOut(p) })
+		if !ok {
 			return nil, false
 		}
-		if !slices.Contains(ids, devs[i].ID) {
-			ids = append(ids, devs[i].ID)
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
 	return ids, true

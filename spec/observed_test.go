@@ -1,7 +1,10 @@
 package spec
 
 import (
+	"errors"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -10,8 +13,33 @@ import (
 // deviation of its operation. Requests the contract does not route (other
 // resources, HEAD, OPTIONS, unknown verbs) are only counted.
 func TestObservedResponses(t *testing.T) {
+	checkObservedResponses(t, "24.02.4", readTranscripts(t))
+}
+
+// TestObservedResponsesOfOtherReleases does the same for the transcripts
+// of the other releases (testdata/observed-<version>): each response
+// conforms, or the deviations that explain it are recorded for that
+// version.
+func TestObservedResponsesOfOtherReleases(t *testing.T) {
+	for _, v := range observedVersions {
+		t.Run(v, func(t *testing.T) {
+			checkObservedResponses(t, v, readTranscriptsIn(t, filepath.Join("testdata", "observed-"+v)))
+		})
+	}
+}
+
+func checkObservedResponses(t *testing.T, version string, exs []exchange) {
+	t.Helper()
+	byID := map[string]Deviation{}
+	devs, err := Deviations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range devs {
+		byID[d.ID] = d
+	}
 	var conforming, deviating, outside int
-	for _, ex := range readTranscripts(t) {
+	for _, ex := range exs {
 		op, err := FindOperation(ex.request)
 		if err != nil {
 			outside++
@@ -22,13 +50,23 @@ func TestObservedResponses(t *testing.T) {
 			conforming++
 			continue
 		}
-		if _, ok := MatchDeviation(op, ex.status, ex.body); !ok {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("%s: %v", ex.name, err)
+		}
+		ids, ok := ExplainProblems(op, ex.status, ex.body, ve.Problems, func(id string) bool { return slices.Contains(byID[id].Versions, version) })
+		if !ok {
 			t.Errorf("%s: %s %s: %v", ex.name, ex.request.Method, ex.request.URL.RequestURI(), err)
 			continue
 		}
+		for _, id := range ids {
+			if !slices.Contains(byID[id].Versions, version) {
+				t.Errorf("%s: explained by %s, which the contract does not record for %s (versions %v)", ex.name, id, version, byID[id].Versions)
+			}
+		}
 		deviating++
 	}
-	t.Logf("%d responses conform, %d are recorded deviations, %d requests are outside the contract", conforming, deviating, outside)
+	t.Logf("%s: %d responses conform, %d are recorded deviations, %d requests are outside the contract", version, conforming, deviating, outside)
 	if conforming == 0 || deviating == 0 {
 		t.Errorf("expected both conforming and deviating responses, got %d and %d", conforming, deviating)
 	}
@@ -41,11 +79,21 @@ func TestDeviationCasesAreReal(t *testing.T) {
 	for _, ex := range readTranscripts(t) {
 		byCase[ex.name[:3]] = ex
 	}
+	for _, v := range observedVersions {
+		for _, ex := range readTranscriptsIn(t, filepath.Join("testdata", "observed-"+v)) {
+			byCase[v+":"+ex.name[:3]] = ex
+		}
+	}
 	devs, err := Deviations()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, d := range devs {
+		for _, c := range d.Cases {
+			if _, ok := byCase[c]; strings.Contains(c, ":") && !ok {
+				t.Errorf("%s lists case %s, which is no transcript of testdata/observed-<version>", d.ID, c)
+			}
+		}
 		if d.Status == 0 || len(d.Cases) == 0 {
 			continue
 		}

@@ -178,10 +178,31 @@ func TestMatchDeviation(t *testing.T) {
 		{"", 405, "", "override-lowercase-405"},
 		{"", 200, "", ""},
 	}
+	devs, err := Deviations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recordedFor := func(version string) func(string) bool {
+		return func(id string) bool {
+			i := slices.IndexFunc(devs, func(d Deviation) bool { return d.ID == id })
+			return i >= 0 && slices.Contains(devs[i].Versions, version)
+		}
+	}
+	problem := []Problem{{Rule: "status", Message: "not a documented status of this operation"}}
 	for _, tc := range tests {
-		d, ok := MatchDeviation(tc.op, tc.status, []byte(tc.body))
-		if got := map[bool]string{true: d.ID}[ok]; got != tc.want {
-			t.Errorf("MatchDeviation(%q, %d, %q) = %q, want %q", tc.op, tc.status, tc.body, got, tc.want)
+		ids, ok := ExplainProblems(tc.op, tc.status, []byte(tc.body), problem, recordedFor("24.02.4"))
+		if got := map[bool]string{true: strings.Join(ids, ",")}[ok]; got != tc.want {
+			t.Errorf("ExplainProblems(%q, %d, %q) for 24.02.4 = %q, want %q", tc.op, tc.status, tc.body, got, tc.want)
+		}
+		if _, matched := MatchDeviation(tc.op, tc.status, []byte(tc.body)); matched != (tc.want != "") {
+			t.Errorf("MatchDeviation(%q, %d, %q) matched = %v, want %v", tc.op, tc.status, tc.body, matched, tc.want != "")
+		}
+	}
+	// One response, two recorded causes: the preference picks the one of
+	// the release (a run's ledger, a simulator's profile).
+	for version, want := range map[string]string{"24.02.4": "unknown-id-empty-404", "23.08.6": "not-found-error-throttled"} {
+		if ids, _ := ExplainProblems("restartSession", 404, nil, problem, recordedFor(version)); !slices.Equal(ids, []string{want}) {
+			t.Errorf("ExplainProblems(restartSession, 404, empty) for %s = %v, want [%s]", version, ids, want)
 		}
 	}
 }

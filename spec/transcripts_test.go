@@ -40,7 +40,18 @@ type exchange struct {
 // exchange (maxctrl runs, polls and client logs are skipped).
 func readTranscripts(t *testing.T) []exchange {
 	t.Helper()
-	dir := referenceDir(t, "reference/observed-24.02.4")
+	return readTranscriptsIn(t, referenceDir(t, "reference/observed-24.02.4"))
+}
+
+// observedVersions are the releases with transcripts of their own beside
+// the reference ones of 24.02.4, in testdata/observed-<version>; a case
+// "<version>:NNN" of an x-observed record names one of them.
+var observedVersions = []string{"23.08.6"}
+
+// readTranscriptsIn parses every NNN-*.txt file of dir that records an
+// HTTP exchange.
+func readTranscriptsIn(t *testing.T, dir string) []exchange {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9]-*.txt"))
 	if err != nil {
 		t.Fatal(err)

@@ -46,8 +46,9 @@ func newContract() (*contract, error) {
 // and also when the contract has no operation for the request (a health
 // check, OPTIONS, HEAD, a method a path does not support): the contract
 // cannot judge those, the scenarios' own steps do. A departure is named by
-// the x-observed entries that explain all of it, if some do.
-func (c *contract) check(ctx context.Context, req *http.Request, r *response) *contractError {
+// the x-observed entries that explain all of it, if some do; where several
+// would, the ones known (the run's ledger lists) are chosen.
+func (c *contract) check(ctx context.Context, req *http.Request, r *response, known func(id string) bool) *contractError {
 	err := spec.ValidateResponse(ctx, req, r.status, r.header, r.body)
 	if err == nil {
 		return nil
@@ -63,7 +64,7 @@ func (c *contract) check(ctx context.Context, req *http.Request, r *response) *c
 	for _, p := range ve.Problems {
 		ce.problems = append(ce.problems, p.String())
 	}
-	if ids, ok := spec.ExplainProblems(ve.Operation, r.status, r.body, ve.Problems); ok {
+	if ids, ok := spec.ExplainProblems(ve.Operation, r.status, r.body, ve.Problems, known); ok {
 		ce.deviations = ids
 	}
 	return ce

@@ -97,7 +97,7 @@ func (s *scenario) send(ctx context.Context, rq request) (*response, error) {
 	if rq.body != nil {
 		ex.RequestBody = clip([]byte(*rq.body))
 	}
-	verr := s.run.contract.check(ctx, req, r)
+	verr := s.run.contract.check(ctx, req, r, s.run.ledger.has)
 	if verr != nil {
 		ex.SpecErrors = verr.problems
 	}

@@ -57,6 +57,11 @@ type DeviationStep struct {
 	// Observed are step sentences that hold instead; $1… refer to the
 	// submatches of Documented.
 	Observed []string `json:"observed"`
+	// Optional: on this version the documented step may hold too (it
+	// depends on what else the target serves, or on timing), so its
+	// passing is no changed deviation. The entry's other steps keep their
+	// weight.
+	Optional bool `json:"optional,omitempty"`
 
 	documented *regexp.Regexp
 }
@@ -157,6 +162,7 @@ func (d *Deviation) appliesTo(name string, tags map[string]bool) bool {
 type candidate struct {
 	dev      *Deviation
 	observed []string
+	optional bool // the entry or the step is optional
 }
 
 // candidates returns the ledger steps in scope for the step text in this
@@ -176,7 +182,7 @@ func (l *Ledger) candidates(text, scenario string, tags map[string]bool) []candi
 			if m == nil {
 				continue
 			}
-			c := candidate{dev: d}
+			c := candidate{dev: d, optional: d.Optional || st.Optional}
 			for _, o := range st.Observed {
 				c.observed = append(c.observed, string(st.documented.ExpandString(nil, o, text, m)))
 			}
@@ -193,8 +199,9 @@ var errChanged = errors.New("changed deviation")
 
 // judge decides what a step's outcome means given the ledger:
 //   - it passed and no required entry applies: conforms;
-//   - it passed but a required entry applies: the server conforms where the
-//     ledger expects a deviation (recorded as changed; the step passes);
+//   - it passed but a required entry applies (and its step is not
+//     optional): the server conforms where the ledger expects a deviation
+//     (recorded as changed; the step passes);
 //   - it failed and an entry's observed sentences all hold: known deviation
 //     (the step passes);
 //   - it failed and entries apply but none holds: changed deviation (fails);
@@ -206,7 +213,7 @@ func (s *scenario) judge(ctx context.Context, err error) error {
 	cands := s.run.ledger.candidates(s.currentStep(), s.name, s.tags)
 	if err == nil {
 		for _, c := range cands {
-			if !c.dev.Optional {
+			if !c.optional {
 				s.noteChanged(c.dev.ID)
 				break
 			}

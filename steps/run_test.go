@@ -205,3 +205,49 @@ func TestRunStopsWhenInterrupted(t *testing.T) {
 		t.Errorf("Count() = %v, want the 5 scenarios after the interruption skipped", c)
 	}
 }
+
+// A ledger step marked optional may also pass on the version it describes:
+// passing is then no changed deviation, failing with the observed holding
+// is a known one, while a required step of the same entry still counts.
+func TestRunOptionalLedgerStep(t *testing.T) {
+	const feature = `Feature: optional steps
+
+  Scenario: passes
+    When I send GET "/v1/ok"
+    Then the value at "/data/id" is "7"
+
+  Scenario: deviates
+    When I send GET "/v1/ok"
+    Then the value at "/data/id" is "8"
+
+  Scenario: required passes
+    When I send GET "/v1/ok"
+    Then the value at "/data/n" is 1
+`
+	const ledger = `describes: test
+deviations:
+  - id: sometimes
+    summary: the id may or may not be 7
+    steps:
+      - documented: '^the value at "/data/id" is "[78]"$'
+        optional: true
+        observed:
+          - the value at "/data/n" is 1
+      - documented: '^the value at "/data/n" is 1$'
+        observed:
+          - the value at "/data/r" is a real
+`
+	ts := machineryServer(t)
+	dir := writeFeatures(t, feature, ledger)
+	target := Target{APIURL: ts.URL, SQLAddrs: map[string]string{"RW-Split-Router": "127.0.0.1:1"}}
+	res, err := Run(t.Context(), target, Options{Paths: []string{dir}, Ledger: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Verdict{"passes": Conforms, "deviates": KnownDeviation, "required passes": ChangedDeviation}
+	for _, sc := range res.Scenarios {
+		if sc.Verdict != want[sc.Name] {
+			t.Errorf("%s: %s, want %s", sc.Name, sc.Verdict, want[sc.Name])
+		}
+	}
+}

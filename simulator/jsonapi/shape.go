@@ -50,6 +50,16 @@ type Options struct {
 	// jsonpath-filter-on-single-400). A malformed expression is a 400 with
 	// its parser message either way.
 	IgnorePathFilterWithoutRows bool
+	// JSONValueFilters makes filter=<pointer>=<value> what it is in
+	// MaxScale 23.08, which has no filter expressions: the value is parsed
+	// as one JSON value and the rows whose value at the pointer is equal
+	// to it (json_equal) are kept; a value that is not JSON (eq(…),
+	// and(…), a malformed expression) leaves the rows alone. Never an
+	// error, nothing logged (deviation filter-expressions-ignored).
+	JSONValueFilters bool
+	// IgnorePathFilters leaves filter[<jsonpath>] unread, as MaxScale 23.08
+	// does (deviation jsonpath-filter-ignored).
+	IgnorePathFilters bool
 }
 
 // Shape applies MaxScale's query-driven reshaping to a response document,
@@ -83,7 +93,14 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 
 	if value, ok := q.Get("filter"); ok && value != "" {
 		ptr, expr, found := strings.Cut(value, "=")
-		if !found {
+		if opts.JSONValueFilters {
+			if want, jerr := Decode([]byte(expr)); found && jerr == nil {
+				root = filterRows(root, func(row any) bool {
+					v, ok := jsonPointer(row, ptr)
+					return ok && jsonEqual(plain(v), want)
+				})
+			}
+		} else if !found {
 			logged = append(logged, msgInvalidFilterForm+value)
 		} else {
 			m, perr := parseFilterExpression(expr)
@@ -99,7 +116,7 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 
 	for _, key := range q.Keys() {
 		path, ok := bracketed(key, "filter")
-		if !ok {
+		if !ok || opts.IgnorePathFilters {
 			continue
 		}
 		value, _ := q.Get(key)

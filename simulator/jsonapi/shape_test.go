@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -258,6 +260,48 @@ func BenchmarkShape10000Sessions(b *testing.B) {
 				if _, _, err := Shape(doc, q, Options{}); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// MaxScale 23.08.6 has no filter expressions and no filter[]: shaping its
+// unfiltered collection (002) with JSONValueFilters and IgnorePathFilters
+// keeps the sessions it kept, and a single session stays itself.
+func TestShapeLikeMaxScale2308(t *testing.T) {
+	dir := filepath.Join("..", "..", "spec", "testdata", "observed-23.08.6")
+	ids := func(doc any) []string {
+		var out []string
+		switch d := doc.(map[string]any)["data"].(type) {
+		case []any:
+			for _, row := range d {
+				out = append(out, row.(map[string]any)["id"].(string))
+			}
+		case map[string]any:
+			out = append(out, d["id"].(string))
+		}
+		return out
+	}
+	opts := Options{JSONValueFilters: true, IgnorePathFilters: true}
+	for _, tc := range []struct{ name, base string }{
+		{"008-filter-json-value", "002-get-all"},
+		{"009-filter-expression-ignored", "002-get-all"},
+		{"010-filter-malformed-ignored", "002-get-all"},
+		{"011-filter-jsonpath-ignored", "002-get-all"},
+		{"012-filter-jsonpath-single-ignored", "001-get-one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := loadTranscriptFrom(t, dir, tc.name)
+			base := loadTranscriptFrom(t, dir, tc.base).tree(t)
+			if tr.status != http.StatusOK {
+				t.Fatalf("%s: status %d, want a 200 capture", tc.name, tr.status)
+			}
+			shaped, logged, err := Shape(base, ParseQuery(tr.query()), opts)
+			if err != nil || len(logged) != 0 {
+				t.Fatalf("Shape = %v, logged %q; want no error and nothing logged", err, logged)
+			}
+			if got, want := ids(shaped), ids(tr.tree(t)); !slices.Equal(got, want) {
+				t.Errorf("sessions %v, want %v (as MaxScale 23.08.6 answered)", got, want)
 			}
 		})
 	}

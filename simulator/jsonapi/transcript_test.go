@@ -26,7 +26,13 @@ type transcript struct {
 
 func loadTranscript(t testing.TB, name string) transcript {
 	t.Helper()
-	matches, err := filepath.Glob(filepath.Join("testdata", "observed", name+"*.txt"))
+	return loadTranscriptFrom(t, filepath.Join("testdata", "observed"), name)
+}
+
+// loadTranscriptFrom reads the transcript dir/name*.txt.
+func loadTranscriptFrom(t testing.TB, dir, name string) transcript {
+	t.Helper()
+	matches, err := filepath.Glob(filepath.Join(dir, name+"*.txt"))
 	if err != nil || len(matches) != 1 {
 		t.Fatalf("transcript %s: %d matches (%v)", name, len(matches), err)
 	}
