@@ -175,9 +175,14 @@ func FuzzFrozenPretty(f *testing.F) {
 			return
 		}
 		frozen := Freeze(func() map[string]any { return obj })
+		// Each twice: made, then read from the page cache; at depth 0,
+		// then 3, then 0 again.
 		for _, doc := range []struct{ got, want any }{
 			{frozen, obj},
+			{frozen, obj},
 			{[]any{map[string]any{"x": frozen.With(Member{"m", int64(1)})}}, []any{map[string]any{"x": withMember(obj, "m", int64(1))}}},
+			{[]any{map[string]any{"x": frozen.With(Member{"m", int64(1)})}}, []any{map[string]any{"x": withMember(obj, "m", int64(1))}}},
+			{frozen, obj},
 		} {
 			if got, want := Marshal(doc.got, true), Marshal(doc.want, true); !bytes.Equal(got, want) {
 				t.Fatalf("pretty frozen object differs\n got: %s\nwant: %s", got, want)
@@ -221,5 +226,69 @@ func TestOverlayWithAndWithout(t *testing.T) {
 	}
 	if got := string(Marshal(o, false)); got != `{"a":1,"b":{"c":"d"},"e":[],"f":"g","z":0.5}` {
 		t.Errorf("With and Without changed the overlay they came from: %s", got)
+	}
+}
+
+// TestPageCache: the rows of a page keep their pretty encodings (and are
+// written from them, byte for byte the same), the rows of a larger array
+// do not, and the cache stays within its budget, dropping the oldest.
+func TestPageCache(t *testing.T) {
+	row := func(i int) *Frozen {
+		obj := map[string]any{"id": itoa(i), "attributes": map[string]any{"user": "u" + itoa(i), "list": []any{int64(i), "x"}}}
+		return Freeze(func() map[string]any { return obj })
+	}
+	collection := func(rows []*Frozen) (frozen, plain any) {
+		f, p := make([]any, len(rows)), make([]any, len(rows))
+		for i, r := range rows {
+			f[i], p[i] = r.With(Member{"fresh", float64(i) / 3}), withMember(r.Value(), "fresh", float64(i)/3)
+		}
+		return map[string]any{"data": f}, map[string]any{"data": p}
+	}
+	check := func(what string, rows []*Frozen) {
+		t.Helper()
+		frozen, plain := collection(rows)
+		for range 2 {
+			if got, want := Marshal(frozen, true), Marshal(plain, true); !bytes.Equal(got, want) {
+				t.Fatalf("%s: differs from the plain objects\n got: %.500s\nwant: %.500s", what, got, want)
+			}
+		}
+	}
+	page := make([]*Frozen, 10)
+	for i := range page {
+		page[i] = row(i)
+	}
+	check("a page", page)
+	for i, r := range page {
+		if p := r.pretty.Load(); p == nil || p.depth != 2 {
+			t.Fatalf("row %d of a page: pretty encodings %v, want kept at depth 2", i, p)
+		}
+	}
+	large := make([]*Frozen, pageRows+1)
+	for i := range large {
+		large[i] = row(i)
+	}
+	check("a large collection", large)
+	for i, r := range large {
+		if r.pretty.Load() != nil {
+			t.Fatalf("row %d of a collection of %d keeps pretty encodings", i, len(large))
+		}
+	}
+	// Pages enough to fill the budget several times: the first page's
+	// rows go first, and the cache stays within its budget.
+	size := len(page[0].pretty.Load().buf)
+	for range 3 * pageCacheBytes / size / pageRows {
+		more := make([]*Frozen, pageRows)
+		for i := range more {
+			more[i] = row(i)
+		}
+		check("a later page", more)
+	}
+	if page[0].pretty.Load() != nil {
+		t.Error("the first page's rows are still kept after 3 budgets of later pages")
+	}
+	pageCache.mu.Lock()
+	defer pageCache.mu.Unlock()
+	if pageCache.bytes > pageCacheBytes {
+		t.Errorf("the page cache holds %d bytes, over its budget of %d", pageCache.bytes, pageCacheBytes)
 	}
 }

@@ -178,7 +178,7 @@ func keepBuffer(b []byte) {
 
 func getEncoder(pretty bool, w io.Writer) *encoder {
 	e := encoders.Get().(*encoder)
-	e.pretty, e.w, e.err, e.written, e.worker, e.lossy, e.digest = pretty, w, nil, 0, false, false, false
+	e.pretty, e.w, e.err, e.written, e.worker, e.lossy, e.digest, e.page = pretty, w, nil, 0, false, false, false, true
 	e.buf = e.buf[:0]
 	return e
 }
@@ -219,6 +219,9 @@ type encoder struct {
 	// digest writes a Frozen's shown members as their kept digest
 	// instead of their bytes (DigestOf).
 	digest bool
+	// page is cleared inside an array of more than pageRows elements:
+	// outside, Frozen objects keep their pretty encodings (pagecache.go).
+	page bool
 }
 
 // flushAt is the buffered size at which a streaming encoder writes out.
@@ -246,17 +249,23 @@ func (e *encoder) write(p []byte) {
 // pos is the number of bytes encoded so far, flushed or buffered.
 func (e *encoder) pos() int { return e.written + len(e.buf) }
 
-// spaces holds the indentation of 16 levels, written in one call.
-const spaces = "                                                                "
+// lineBreak is a line break and the indentation of 16 levels, written in
+// one call.
+const lineBreak = "\n                                                                "
 
 func (e *encoder) newline(depth int) {
 	if !e.pretty {
 		return
 	}
-	e.buf = append(e.buf, '\n')
-	for n := 4 * depth; n > 0; {
-		k := min(n, len(spaces))
-		e.buf = append(e.buf, spaces[:k]...)
+	n := 4 * depth
+	if n < len(lineBreak) {
+		e.buf = append(e.buf, lineBreak[:1+n]...)
+		return
+	}
+	e.buf = append(e.buf, lineBreak...)
+	for n -= len(lineBreak) - 1; n > 0; {
+		k := min(n, len(lineBreak)-1)
+		e.buf = append(e.buf, lineBreak[1:1+k]...)
 		n -= k
 	}
 }

@@ -79,3 +79,27 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	*c += countingWriter(len(p))
 	return len(p), nil
 }
+
+// BenchmarkMarshalFrozen10000Sessions: the same sessions as kept
+// encodings (Frozen), as the simulator serves them: pretty output is
+// indented from the compact encodings as it is written.
+func BenchmarkMarshalFrozen10000Sessions(b *testing.B) {
+	doc := sessionFixture(b, 10000)
+	rows := doc["data"].([]any)
+	for i, row := range rows {
+		obj := row.(map[string]any)
+		f := Freeze(func() map[string]any { return obj })
+		f.compactMembers()
+		rows[i] = f
+	}
+	b.Run("pretty", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu := startCPU()
+		defer cpu.report(b)
+		for b.Loop() {
+			data, release := MarshalPooled(doc, true)
+			b.SetBytes(int64(len(data)))
+			release()
+		}
+	})
+}

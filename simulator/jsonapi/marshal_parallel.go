@@ -25,6 +25,10 @@ const (
 // first element it decides from that element's size whether to split the
 // rest across goroutines.
 func encodeArray(e *encoder, n int, at func(i int) any, depth int) {
+	if page := e.page; page && n > pageRows {
+		e.page = false
+		defer func() { e.page = page }()
+	}
 	start, startPos := len(e.buf), e.pos()
 	for i := range n {
 		e.element(i, depth, start, n)
@@ -86,7 +90,7 @@ func (e *encoder) encodeParallel(at func(i int) any, from, n, start, depth int) 
 // buffer.
 func (e *encoder) encodeRange(at func(i int) any, lo, hi, depth int) *encoder {
 	h := getEncoder(e.pretty, nil)
-	h.worker = true
+	h.worker, h.page = true, e.page
 	for i := lo; i < hi; i++ {
 		h.buf = append(h.buf, ',')
 		if i > lo {

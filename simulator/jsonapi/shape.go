@@ -2,7 +2,10 @@ package jsonapi
 
 import (
 	"net/http"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Error is a request failure produced while shaping a response. Details are
@@ -174,12 +177,7 @@ func bracketed(key, name string) (string, bool) {
 func filterRows(doc map[string]any, keep func(row any) bool) map[string]any {
 	kept := []any{}
 	if lazy, ok := doc["data"].(*Rows); ok {
-		for i := range lazy.Len() {
-			if row := lazy.At(i); keep(row) {
-				kept = append(kept, row)
-			}
-		}
-		return withMember(doc, "data", kept)
+		return withMember(doc, "data", append(kept, filterParallel(lazy, keep)...))
 	}
 	rows, ok := asArray(doc["data"])
 	if !ok {
@@ -192,3 +190,30 @@ func filterRows(doc map[string]any, keep func(row any) bool) map[string]any {
 	}
 	return withMember(doc, "data", kept)
 }
+
+// filterParallel returns the rows for which keep is true, in order. A lazy
+// collection's rows are made as they are read, and each filter reads
+// every one: the rows are split into one range per processor.
+func filterParallel(rows *Rows, keep func(row any) bool) []any {
+	k := min(runtime.GOMAXPROCS(0), 8)
+	if rows.Len() < 2*filterBatch {
+		k = 1
+	}
+	parts := make([][]any, k)
+	size := (rows.Len() + k - 1) / k
+	var wg sync.WaitGroup
+	for p := range k {
+		wg.Go(func() {
+			for i := p * size; i < min((p+1)*size, rows.Len()); i++ {
+				if row := rows.At(i); keep(row) {
+					parts[p] = append(parts[p], row)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Concat(parts...)
+}
+
+// filterBatch is the fewest rows a goroutine of filterParallel is given.
+const filterBatch = 256

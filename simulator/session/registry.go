@@ -103,7 +103,7 @@ type Registry struct {
 
 	mu       sync.RWMutex
 	sessions map[uint64]*Session
-	order    []*Session // creation order; removed entries are compacted lazily
+	order    []*Session // creation order; removed entries are compacted lazily, into a new array
 	removed  int
 	ttls     map[uint64]*Session // sessions with a pending TTL
 
@@ -302,7 +302,8 @@ func (r *Registry) remove(id uint64) {
 	r.version.Add(1)
 	r.removed++
 	if r.removed > len(r.order)/2 {
-		r.order = slices.DeleteFunc(r.order, func(s *Session) bool { return s.gone })
+		// Into a new array: views share the old one (View).
+		r.order = slices.DeleteFunc(slices.Clone(r.order), func(s *Session) bool { return s.gone })
 		r.removed = 0
 	}
 }
@@ -384,7 +385,10 @@ func (r *Registry) View() View {
 	r.mu.RLock()
 	var live []*Session
 	if r.removed == 0 {
-		live = slices.Clone(r.order)
+		// Shared, not copied: order only grows past its length, and is
+		// compacted into a new array. 100,000 pointers copied for a page
+		// of 100 were most of a page's cost.
+		live = r.order[:len(r.order):len(r.order)]
 	} else {
 		live = make([]*Session, 0, len(r.sessions))
 		for _, s := range r.order {
