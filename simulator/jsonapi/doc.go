@@ -21,7 +21,6 @@
 //	Marshal(v, pretty) []byte          sorted keys, 4-space indent or compact, jansson reals/escapes
 //	AppendMarshal(buf, v, pretty)      Marshal into a reused buffer
 //	MarshalTo(w, v, pretty) error      Marshal streamed to w in ~32 KiB chunks
-//	MarshalPooled(v, pretty) (data, release)   Marshal into a recycled buffer (for replies)
 //	Freeze(build) *Frozen              an unchanging part; its encodings are kept
 //	Frozen.With(members...) *Overlay  fresh members laid over it; Overlay.With, .Without, .Fresh
 //	Decode(data) (any, error)          JSON → tree (int64 unless the number has . e E)
@@ -76,10 +75,10 @@
 //     case 055. Replies that never carry a body (404 for an unknown
 //     numeric id, 405, 304, 412) and the static 401/403 texts leave the
 //     buffer alone.
-//  6. body, release := MarshalPooled(shaped, Pretty(q)), written, then
-//     release() (Marshal allocates a fresh buffer of the reply's size:
-//     32 MB for 10,000 sessions, which costs more to fault in than to
-//     fill); Date: DateHeader(now).
+//  6. MarshalTo(w, shaped, Pretty(q)) after the headers: the body is
+//     streamed as it is encoded (Marshal allocates a buffer of the
+//     reply's size: 32 MB for 10,000 sessions, which costs more to fault
+//     in than to fill); Date: DateHeader(now).
 //
 // Profile documented: check ConditionsFromHeader(...).EvaluateRFC7232(
 // method, Validators{current representation's ETag and last content

@@ -48,18 +48,6 @@ func Marshal(v any, pretty bool) []byte {
 	return out
 }
 
-// MarshalPooled is Marshal into a recycled buffer: data is valid until
-// release is called (exactly once), after which the buffer serves a later
-// call. A server
-// that writes data and then releases it allocates nothing per reply, where
-// Marshal allocates (and the kernel must fault in) a fresh buffer as large
-// as the reply: 32 MB for 10,000 sessions.
-func MarshalPooled(v any, pretty bool) (data []byte, release func()) {
-	e := getEncoder(pretty, nil)
-	e.value(v, 0)
-	return e.buf, e.release
-}
-
 // AppendMarshal is Marshal writing into an existing buffer, for callers that
 // reuse buffers.
 func AppendMarshal(buf *bytes.Buffer, v any, pretty bool) {
@@ -96,83 +84,10 @@ var encoders = sync.Pool{New: func() any { return new(encoder) }}
 // encoder's buffer; a larger one is handed over with the buffer.
 const maxPooledBuffer = 256 << 10
 
-// grow makes room for need more bytes, in a kept large buffer when one is
-// big enough.
+// grow makes room for need more bytes.
 func (e *encoder) grow(need int) {
-	if cap(e.buf)-len(e.buf) >= need {
-		return
-	}
-	if b := takeBuffer(len(e.buf) + need); b != nil {
-		e.buf = append(b, e.buf...)
-		return
-	}
-	if len(e.buf)+need > maxPooledBuffer {
-		// A buffer that will be kept gets headroom: the next reply of the
-		// same collection is estimated a little differently (its clock
-		// values print with more or fewer digits) and must still fit, or
-		// every GET pays for a fresh one.
-		need += need / 32
-	}
-	e.buf = slices.Grow(e.buf, need)
-}
-
-// Large buffers (over maxPooledBuffer) are kept apart from the encoders'
-// sync.Pool, which every garbage collection empties — and a GET of 10,000
-// sessions runs the collector several times. Reusing them matters: on
-// this machine fresh memory of that size costs more to fault in than to
-// fill (a 32 MB reply took 4 times as long in a fresh buffer).
-var bigBuffers struct {
-	mu   sync.Mutex
-	free [][]byte
-}
-
-const (
-	// maxBigBuffers is how many large buffers are kept: enough for a
-	// reply and the parallel encoders' ranges on a small machine.
-	maxBigBuffers = 4
-	// maxRetainedBuffer bounds the size of a kept buffer.
-	maxRetainedBuffer = 64 << 20
-)
-
-// takeBuffer returns the smallest kept buffer with room for n bytes,
-// emptied, or nil.
-func takeBuffer(n int) []byte {
-	bigBuffers.mu.Lock()
-	defer bigBuffers.mu.Unlock()
-	best := -1
-	for i, b := range bigBuffers.free {
-		if cap(b) >= n && (best < 0 || cap(b) < cap(bigBuffers.free[best])) {
-			best = i
-		}
-	}
-	if best < 0 {
-		return nil
-	}
-	b := bigBuffers.free[best]
-	bigBuffers.free = slices.Delete(bigBuffers.free, best, best+1)
-	return b[:0]
-}
-
-// keepBuffer keeps b for reuse when there is room; when the store is
-// full, b replaces a smaller buffer.
-func keepBuffer(b []byte) {
-	if cap(b) > maxRetainedBuffer {
-		return
-	}
-	bigBuffers.mu.Lock()
-	defer bigBuffers.mu.Unlock()
-	if len(bigBuffers.free) < maxBigBuffers {
-		bigBuffers.free = append(bigBuffers.free, b)
-		return
-	}
-	smallest := 0
-	for i, f := range bigBuffers.free {
-		if cap(f) < cap(bigBuffers.free[smallest]) {
-			smallest = i
-		}
-	}
-	if cap(b) > cap(bigBuffers.free[smallest]) {
-		bigBuffers.free[smallest] = b
+	if cap(e.buf)-len(e.buf) < need {
+		e.buf = slices.Grow(e.buf, need)
 	}
 }
 
@@ -185,8 +100,7 @@ func getEncoder(pretty bool, w io.Writer) *encoder {
 
 func (e *encoder) release() {
 	if cap(e.buf) > maxPooledBuffer {
-		keepBuffer(e.buf)
-		e.buf = nil
+		e.buf = nil // the pool keeps small buffers only
 	}
 	e.w, e.err = nil, nil
 	encoders.Put(e)

@@ -23,15 +23,6 @@ func BenchmarkMarshalTo10000Sessions(b *testing.B) {
 	})
 }
 
-func BenchmarkMarshalPooled10000Sessions(b *testing.B) {
-	benchEachLayout(b, func(doc any, pretty bool) int {
-		data, release := MarshalPooled(doc, pretty)
-		n := len(data)
-		release()
-		return n
-	})
-}
-
 // benchEachLayout runs encode (which returns the bytes it produced) on
 // 10,000 sessions, pretty and compact.
 func benchEachLayout(b *testing.B, encode func(doc any, pretty bool) int) {
@@ -97,9 +88,11 @@ func BenchmarkMarshalFrozen10000Sessions(b *testing.B) {
 		cpu := startCPU()
 		defer cpu.report(b)
 		for b.Loop() {
-			data, release := MarshalPooled(doc, true)
-			b.SetBytes(int64(len(data)))
-			release()
+			var n countingWriter
+			if err := MarshalTo(&n, doc, true); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(n))
 		}
 	})
 }

@@ -70,9 +70,6 @@ func TestETagOfMatchesETagOfMarshal(t *testing.T) {
 // most a small overshoot for a uniform collection (no doubling).
 func TestMarshalReservesForLongArrays(t *testing.T) {
 	doc := sessionFixture(t, 2000)
-	// Start without kept buffers: another test's larger one would be
-	// handed out here (by design) and hide the reserve.
-	emptyKeptBuffers(t)
 	out := Marshal(doc, true)
 	if slack := cap(out) - len(out); slack > len(out)/8 {
 		t.Errorf("Marshal of 2,000 sessions: %d bytes, capacity %d (more than 1/8 unused)", len(out), cap(out))
@@ -95,13 +92,6 @@ func TestParallelMatchesSequential(t *testing.T) {
 			if got := Marshal(doc, pretty); !bytes.Equal(got, want) {
 				t.Errorf("GOMAXPROCS %d pretty=%v: Marshal differs from the sequential encoding", procs, pretty)
 			}
-			for range 2 { // the second call reuses the first one's buffer
-				data, release := MarshalPooled(doc, pretty)
-				if !bytes.Equal(data, want) {
-					t.Errorf("GOMAXPROCS %d pretty=%v: MarshalPooled differs from the sequential encoding", procs, pretty)
-				}
-				release()
-			}
 			var buf bytes.Buffer
 			if err := MarshalTo(&buf, doc, pretty); err != nil || !bytes.Equal(buf.Bytes(), want) {
 				t.Errorf("GOMAXPROCS %d pretty=%v: MarshalTo differs from the sequential encoding (err %v)", procs, pretty, err)
@@ -112,60 +102,4 @@ func TestParallelMatchesSequential(t *testing.T) {
 		}
 		runtime.GOMAXPROCS(prev)
 	}
-}
-
-// TestKeptBuffers: at most maxBigBuffers are kept, a larger buffer
-// replaces the smallest, and takeBuffer hands out the smallest that fits.
-func TestKeptBuffers(t *testing.T) {
-	emptyKeptBuffers(t)
-	const mb = 1 << 20
-	for _, size := range []int{1, 2, 3, 4, 8} {
-		keepBuffer(make([]byte, 0, size*mb))
-	}
-	keepBuffer(make([]byte, 0, maxRetainedBuffer+1)) // too large to keep
-	if got := len(bigBuffers.free); got != maxBigBuffers {
-		t.Fatalf("%d buffers kept, want %d", got, maxBigBuffers)
-	}
-	if b := takeBuffer(3*mb + 1); cap(b) != 4*mb || len(b) != 0 {
-		t.Errorf("takeBuffer(3 MB + 1) = len %d cap %d, want the empty 4 MB buffer", len(b), cap(b))
-	}
-	if b := takeBuffer(9 * mb); b != nil {
-		t.Errorf("takeBuffer(9 MB) = cap %d, want nil", cap(b))
-	}
-	if b := takeBuffer(1); cap(b) != 2*mb {
-		t.Errorf("takeBuffer(1) = cap %d, want the smallest kept (2 MB; 1 MB was replaced by 8 MB)", cap(b))
-	}
-}
-
-// TestKeptBufferFitsTheNextSimilarReply: a collection whose first row
-// prints a little longer than last time (a session's clock values gain
-// digits) is estimated a little larger; it must still be encoded into the
-// buffer kept from the previous reply, not a fresh one.
-func TestKeptBufferFitsTheNextSimilarReply(t *testing.T) {
-	emptyKeptBuffers(t)
-	doc := sessionFixture(t, 3000)
-	first, release := MarshalPooled(doc, true)
-	backing := &first[:1][0]
-	release()
-	rows := doc["data"].([]any)
-	rows[0].(map[string]any)["attributes"].(map[string]any)["user"] = "a-user-name-some-fifty-bytes-longer-than-maxuser" // ~1.5 % more
-	again, release := MarshalPooled(doc, true)
-	defer release()
-	if &again[:1][0] != backing {
-		t.Error("the second reply did not reuse the first one's buffer")
-	}
-}
-
-// emptyKeptBuffers empties the kept large buffers for the test and puts
-// them back after it.
-func emptyKeptBuffers(t *testing.T) {
-	bigBuffers.mu.Lock()
-	saved := bigBuffers.free
-	bigBuffers.free = nil
-	bigBuffers.mu.Unlock()
-	t.Cleanup(func() {
-		bigBuffers.mu.Lock()
-		bigBuffers.free = saved
-		bigBuffers.mu.Unlock()
-	})
 }

@@ -15,7 +15,7 @@ import (
 // only push the pages out.
 const (
 	pageRows       = 1000
-	pageCacheBytes = 3 << 20
+	pageCacheBytes = 2 << 20
 )
 
 // prettyMembers are the pretty encodings of a Frozen's members at one
