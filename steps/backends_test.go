@@ -67,3 +67,39 @@ func TestConnectWaitsForTheBackends(t *testing.T) {
 		t.Errorf("backendIDs = %v, want %v", ids, want)
 	}
 }
+
+// "the client starts the query" goes on only once the target shows the
+// session busy (idle 0) after it was quiet (idle above 0): a query answered
+// at once, as MaxScale's cache filter answered a repeated SELECT SLEEP(5),
+// leaves idle growing, and the step fails instead of letting a change meet
+// an idle session.
+func TestStartedQueryMeetsABusySession(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		idle    []string // answered in turn, the last one from then on
+		wantErr bool
+	}{
+		{"running", []string{"0.0", "0.1", "0.0"}, false},
+		{"answered at once", []string{"0.0", "0.1", "0.2", "0.3"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var gets atomic.Int32
+			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				i := min(int(gets.Add(1))-1, len(tc.idle)-1)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"data":{"id":"7","attributes":{"idle":` + tc.idle[i] + `}}}`))
+			}))
+			t.Cleanup(ts.Close)
+			s := newScenario(&runner{target: Target{APIURL: ts.URL, User: "admin", Password: "mariadb"}, httpClient: ts.Client()})
+			c := &sqlClient{name: "app", id: "7"}
+			s.awaitQuiet(t.Context(), c)
+			if n := gets.Load(); n != 2 {
+				t.Errorf("awaitQuiet returned after %d GETs, want 2 (idle 0, then 0.1)", n)
+			}
+			err := s.awaitRunning(t.Context(), c, "SELECT SLEEP(5)")
+			if (err != nil) != tc.wantErr {
+				t.Errorf("awaitRunning: %v, want error %v", err, tc.wantErr)
+			}
+		})
+	}
+}

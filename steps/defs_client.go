@@ -34,19 +34,18 @@ func clientSteps() []stepDef {
 			if err != nil {
 				return err
 			}
-			return c.query(ctx, "SELECT 1")
+			return c.selectOne(ctx)
 		}),
 		def(`^the client "([^"]+)" starts the query "([^"]+)"$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
 			c, err := s.client(a[0])
 			if err != nil {
 				return err
 			}
-			before := s.ioActivity(ctx, c)
+			s.awaitQuiet(ctx, c)
 			if err := c.start(ctx, a[1]); err != nil {
 				return err
 			}
-			s.awaitQueryRead(ctx, c, before)
-			return nil
+			return s.awaitRunning(ctx, c, a[1])
 		}),
 		def(`^the query of client "([^"]+)" finishes$`, func(ctx context.Context, s *scenario, a []string, _ string) error {
 			c, err := s.client(a[0])
@@ -121,30 +120,56 @@ func (s *scenario) awaitBackends(ctx context.Context, c *sqlClient) {
 	})
 }
 
-// ioActivity is the session's io_activity (-1 when it cannot be read).
-func (s *scenario) ioActivity(ctx context.Context, c *sqlClient) int64 {
-	v, _ := pointerGet(s.peekSession(ctx, c), "/data/attributes/io_activity")
-	if n, ok := v.(int64); ok {
-		return n
+// sessionIdle is the session's idle attribute in seconds, and whether the
+// target showed one.
+func (s *scenario) sessionIdle(ctx context.Context, c *sqlClient) (float64, bool) {
+	v, _ := pointerGet(s.peekSession(ctx, c), "/data/attributes/idle")
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
 	}
-	return -1
+	return 0, false
 }
 
-// awaitQueryRead waits (up to 2 s) until the target has read the query the
-// client just wrote, seen as io_activity growing past before. A query on
-// the socket that the server has not read yet leaves the session idle, and
-// a change that the documentation says applies "even while a query runs"
-// would meet an idle session instead.
-func (s *scenario) awaitQueryRead(ctx context.Context, c *sqlClient, before int64) {
-	if before < 0 {
-		return
-	}
-	_ = poll(ctx, 2*time.Second, func() error {
-		if s.ioActivity(ctx, c) > before {
-			return nil
+// A started query must meet a busy session: "while the client runs a query"
+// means MaxScale has read and routed it. Its REST API shows that, without a
+// race, in idle (session.cc, session_to_json): 0 while the client connection
+// waits for a reply (MariaDBClientConnection::is_idle: m_num_responses > 0,
+// counted in the same event handler that routes the query), otherwise the
+// time since the client socket's last read or write, in ticks of 0.1 s. So
+// idle is also 0 within a tick of any client traffic. awaitQuiet waits,
+// before the query is sent, until idle is above 0: the client socket has been
+// quiet for a tick and nothing is waiting to be read or written. From then on
+// only reading the query can bring idle back to 0, and that makes the session
+// busy until the reply (5 s for SLEEP(5)), which awaitRunning waits for.
+// A query MaxScale answers without the server (from my-cache-filter; see
+// sqlClient.unique) never makes the session busy, and awaitRunning says so.
+// io_activity, which the steps waited on before, proves nothing: it counts
+// events on every socket of the session, the backends' included.
+func (s *scenario) awaitQuiet(ctx context.Context, c *sqlClient) {
+	_ = poll(ctx, 5*time.Second, func() error {
+		if idle, ok := s.sessionIdle(ctx, c); ok && idle == 0 {
+			return errors.New("the client connection was used within the last tick")
 		}
-		return errors.New("the query is not read yet")
+		return nil
 	})
+}
+
+// awaitRunning waits until the target shows the session busy with the
+// query the client has sent (idle 0, see awaitQuiet).
+func (s *scenario) awaitRunning(ctx context.Context, c *sqlClient, stmt string) error {
+	err := poll(ctx, 3*time.Second, func() error {
+		if idle, ok := s.sessionIdle(ctx, c); !ok || idle != 0 {
+			return fmt.Errorf("the session shows idle %v", idle)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("client %q sent %q, but the target does not show its session running it: %w", c.name, stmt, err)
+	}
+	return nil
 }
 
 // peekSession GETs the session of c with the admin account and returns the

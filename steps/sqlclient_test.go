@@ -68,3 +68,38 @@ func TestSQLClientAgainstAWireListener(t *testing.T) {
 		t.Fatalf("after the kill: %v", err)
 	}
 }
+
+// Every statement a client sends carries its program name, so that no
+// other client's answer cached by MaxScale's cache filter fits it (unique);
+// selectOne checks the answer.
+func TestSQLClientStatementsAreItsOwn(t *testing.T) {
+	cfg := config.Default()
+	cfg.RetainLastStatements = 5
+	clk := clock.New()
+	reg := session.New(cfg, clk)
+	t.Cleanup(reg.Close)
+	l, err := wire.New(reg, clk, cfg.SQLUsers, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = l.Serve(t.Context(), ln, "RW-Split-Router") }()
+	c, err := connectClient(t.Context(), "app", "RW-Split-Router", ln.Addr().String(), "maxuser", "maxpwd", "mxh-test-app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.close)
+	if err := c.selectOne(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := reg.Get(c.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Queries) != 1 || snap.Queries[0].Statement != "SELECT 1 /* mxh-test-app */" {
+		t.Errorf("the server received %+v, want only SELECT 1 with the client's program name", snap.Queries)
+	}
+}
