@@ -13,9 +13,12 @@ import (
 
 // The SQL client against a real wire-protocol listener: the connection id it
 // reads from the handshake names the session the server registered, with the
-// client's program_name and port; queries work; a kill closes the connection.
+// client's program_name and port; queries work, each carrying the client's
+// program name (unique: no answer another client left in MaxScale's cache
+// fits it); a kill closes the connection.
 func TestSQLClientAgainstAWireListener(t *testing.T) {
 	cfg := config.Default()
+	cfg.RetainLastStatements = 5
 	clk := clock.New()
 	reg := session.New(cfg, clk)
 	t.Cleanup(reg.Close)
@@ -44,8 +47,11 @@ func TestSQLClientAgainstAWireListener(t *testing.T) {
 		t.Errorf("session %s: program_name %q port %d user %q; client port %d",
 			c.id, snap.ConnectionAttributes["program_name"], snap.Port, snap.User, c.port)
 	}
-	if err := c.query(ctx, "SELECT 1"); err != nil {
+	if err := c.selectOne(ctx); err != nil {
 		t.Fatal(err)
+	}
+	if snap, err := reg.Get(c.id); err != nil || len(snap.Queries) != 1 || snap.Queries[0].Statement != "SELECT 1 /* mxh-test-app */" {
+		t.Errorf("the server received %+v (%v), want only SELECT 1 with the client's program name", snap.Queries, err)
 	}
 	if err := c.start(ctx, "SELECT SLEEP(0.2)"); err != nil {
 		t.Fatal(err)
@@ -66,40 +72,5 @@ func TestSQLClientAgainstAWireListener(t *testing.T) {
 		return nil
 	}); err != nil {
 		t.Fatalf("after the kill: %v", err)
-	}
-}
-
-// Every statement a client sends carries its program name, so that no
-// other client's answer cached by MaxScale's cache filter fits it (unique);
-// selectOne checks the answer.
-func TestSQLClientStatementsAreItsOwn(t *testing.T) {
-	cfg := config.Default()
-	cfg.RetainLastStatements = 5
-	clk := clock.New()
-	reg := session.New(cfg, clk)
-	t.Cleanup(reg.Close)
-	l, err := wire.New(reg, clk, cfg.SQLUsers, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = l.Serve(t.Context(), ln, "RW-Split-Router") }()
-	c, err := connectClient(t.Context(), "app", "RW-Split-Router", ln.Addr().String(), "maxuser", "maxpwd", "mxh-test-app")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.close)
-	if err := c.selectOne(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	snap, err := reg.Get(c.id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(snap.Queries) != 1 || snap.Queries[0].Statement != "SELECT 1 /* mxh-test-app */" {
-		t.Errorf("the server received %+v, want only SELECT 1 with the client's program name", snap.Queries)
 	}
 }
