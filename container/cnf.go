@@ -69,6 +69,9 @@ module=cache
 storage=storage_inmemory
 soft_ttl=30s
 hard_ttl=60s
+# Not assume_cacheable (the default): a scenario's SELECT SLEEP(5) must run,
+# not come from the cache a run a few seconds earlier filled.
+selects=verify_cacheable
 
 [my-log-filter]
 type=filter
