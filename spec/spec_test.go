@@ -142,7 +142,7 @@ func TestDeviations(t *testing.T) {
 			security = append(security, d.ID)
 		}
 	}
-	if want := []string{"filter-without-id-crash", "readonly-override-writes"}; !slices.Equal(security, want) {
+	if want := []string{"filter-without-id-crash", "readonly-override-writes", "session-lookup-crash"}; !slices.Equal(security, want) {
 		t.Errorf("security deviations = %v, want %v", security, want)
 	}
 	w := byID["write-status-200"]
