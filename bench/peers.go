@@ -37,6 +37,12 @@ type PeersOptions struct {
 	MaxScaleUser, MaxScalePassword string
 	MaxScaleRequests               int
 	MaxScalePatch                  bool
+	// MaxScaleSQL is the HOST:PORT of one of the MaxScale's SQL listeners;
+	// when set, as many clients as the first data set has sessions connect
+	// through it (as MaxScaleSQLUser) and stay connected while MaxScale is
+	// measured, so that its collection is not empty.
+	MaxScaleSQL                          string
+	MaxScaleSQLUser, MaxScaleSQLPassword string
 	// Log receives a line per measurement as it is made.
 	Log io.Writer
 }
@@ -150,6 +156,17 @@ func RunPeers(ctx context.Context, o PeersOptions) ([]Row, error) {
 	}
 	if o.MaxScale != "" {
 		base := strings.TrimSuffix(o.MaxScale, "/")
+		if o.MaxScaleSQL != "" {
+			listed := func() int {
+				n, _ := countSessions(ctx, base, "/v1/sessions", o.MaxScaleUser, o.MaxScalePassword)
+				return n
+			}
+			disconnect, err := openClients(ctx, o.MaxScaleSQL, o.MaxScaleSQLUser, o.MaxScaleSQLPassword, o.Sessions[0], listed)
+			if err != nil {
+				return nil, fmt.Errorf("bench-peers: MaxScale's sessions: %w", err)
+			}
+			defer disconnect()
+		}
 		n, ids := countSessions(ctx, base, "/v1/sessions", o.MaxScaleUser, o.MaxScalePassword)
 		if n < 0 {
 			return nil, fmt.Errorf("bench-peers: MaxScale at %s does not list its sessions", base)

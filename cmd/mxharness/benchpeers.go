@@ -43,6 +43,9 @@ func benchPeers(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&o.MaxScalePassword, "maxscale-password", "mariadb", "MaxScale REST API password")
 	fs.IntVar(&o.MaxScaleRequests, "maxscale-requests", 50, "at most this many requests per case to MaxScale (first round only)")
 	fs.BoolVar(&o.MaxScalePatch, "maxscale-patch", false, "PATCH a session of MaxScale too (it sets log_info on its first session)")
+	fs.StringVar(&o.MaxScaleSQL, "maxscale-sql", "", "`HOST:PORT` of a MaxScale SQL listener: connect as many clients through it as the first --sessions size before measuring MaxScale")
+	fs.StringVar(&o.MaxScaleSQLUser, "maxscale-sql-user", "maxuser", "SQL user of the --maxscale-sql clients")
+	fs.StringVar(&o.MaxScaleSQLPassword, "maxscale-sql-password", "maxpwd", "password of --maxscale-sql-user")
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}
@@ -56,6 +59,10 @@ func benchPeers(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	if o.Requests < 1 || o.LargeRequests < 1 || o.Concurrency < 1 || o.Rounds < 1 || o.MaxScaleRequests < 1 || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "mxharness bench-peers: counts must be positive; no arguments")
+		return 2
+	}
+	if o.MaxScaleSQL != "" && o.MaxScale == "" {
+		fmt.Fprintln(stderr, "mxharness bench-peers: --maxscale-sql needs --maxscale (the REST API of the same MaxScale)")
 		return 2
 	}
 	if !*noPrism {

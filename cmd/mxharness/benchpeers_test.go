@@ -13,7 +13,9 @@ import (
 
 // TestBenchPeersCommand runs `mxharness bench-peers` small, with a second
 // simulator standing in for a real MaxScale, and checks that every case has
-// a row for every server, each answered without an error.
+// a row for every server, each answered without an error; --maxscale-sql
+// adds the first data set's number of clients to the stand-in's 12 demo
+// sessions.
 func TestBenchPeersCommand(t *testing.T) {
 	cfg := config.Default()
 	cfg.API.Address = "127.0.0.1:0"
@@ -31,7 +33,8 @@ func TestBenchPeersCommand(t *testing.T) {
 
 	var out, errOut bytes.Buffer
 	code := run(t.Context(), []string{"bench-peers", "--sessions", "20,40", "--requests", "40", "--large-requests", "8",
-		"--concurrency", "4", "--rounds", "2", "--no-prism", "--maxscale", other.APIURL, "--maxscale-requests", "10"}, &out, &errOut)
+		"--concurrency", "4", "--rounds", "2", "--no-prism", "--maxscale", other.APIURL, "--maxscale-requests", "10",
+		"--maxscale-sql", other.SQLAddrs["RW-Split-Router"]}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("bench-peers exited %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
@@ -42,10 +45,10 @@ func TestBenchPeersCommand(t *testing.T) {
 	want := []string{
 		row("GET one session", "20", "bare net/http", "80", "200"),
 		row("GET one session", "20", "mxharness serve", "80", "200"),
-		row("GET one session", "12", "MaxScale", "10", "200"),
+		row("GET one session", "32", "MaxScale", "10", "200"),
 		row("GET all", "40", "mxharness serve", "80", "200"),
 		row("GET all, fields[sessions]=user,state", "20", "mxharness serve", "80", "200"),
-		row("GET all, fields[sessions]=user,state", "12", "MaxScale", "10", "200"),
+		row("GET all, fields[sessions]=user,state", "32", "MaxScale", "10", "200"),
 		row("PATCH one session", "20", "mxharness serve", "80", "200"),
 	}
 	for _, w := range want {
@@ -53,13 +56,13 @@ func TestBenchPeersCommand(t *testing.T) {
 			t.Errorf("table lacks %s:\n%s", w, out.String())
 		}
 	}
-	if strings.Contains(out.String(), "| PATCH one session | 12 | MaxScale") {
+	if strings.Contains(out.String(), "| PATCH one session | 32 | MaxScale") {
 		t.Errorf("MaxScale was PATCHed without --maxscale-patch:\n%s", out.String())
 	}
 }
 
 func TestBenchPeersRejectsBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"--sessions", "0"}, {"--sessions", "x"}, {"--requests", "0"}, {"extra"}} {
+	for _, args := range [][]string{{"--sessions", "0"}, {"--sessions", "x"}, {"--requests", "0"}, {"extra"}, {"--maxscale-sql", "127.0.0.1:1"}} {
 		var out, errOut bytes.Buffer
 		if code := run(t.Context(), append([]string{"bench-peers", "--no-prism"}, args...), &out, &errOut); code != 2 {
 			t.Errorf("bench-peers %v exited %d, want 2", args, code)
