@@ -61,6 +61,7 @@ bench:
 # The simulator beside the bare handler writing its bytes, Prism 5.16 and, with MAXSCALE=URL, a real
 # MaxScale: the same closed-loop load on each, one markdown table (docs/PERFORMANCE.md).
 MAXSCALE ?=
+MAXSCALE_SQL ?=
 BENCH_PEERS_FLAGS ?=
 bench-peers:
-	$(GO) run ./cmd/mxharness bench-peers $(if $(MAXSCALE),--maxscale $(MAXSCALE)) $(BENCH_PEERS_FLAGS)
+	$(GO) run ./cmd/mxharness bench-peers $(if $(MAXSCALE),--maxscale $(MAXSCALE)) $(if $(MAXSCALE_SQL),--maxscale-sql $(MAXSCALE_SQL)) $(BENCH_PEERS_FLAGS)
