@@ -17,8 +17,11 @@ const (
 	// element's size times its length) from which it is split.
 	parallelMinBytes = 256 << 10
 	// streamBatch is how many elements each goroutine encodes per round
-	// when streaming (MarshalTo, ETagOf): it bounds the memory in flight.
-	streamBatch = 128
+	// when streaming (MarshalTo, ETagOf): it bounds the memory in flight,
+	// and keeps a helper's buffer (64 pretty sessions, ~200 KB) small
+	// enough for the encoder pool to keep (maxPooledBuffer); at 128 every
+	// round faulted in fresh buffers.
+	streamBatch = 64
 )
 
 // encodeArray writes the array of the n elements at(0)…at(n-1); after the
@@ -34,7 +37,11 @@ func encodeArray(e *encoder, n int, at func(i int) any, depth int) {
 		e.element(i, depth, start, n)
 		e.value(at(i), depth+1)
 		if i == 0 && e.splits(e.pos()-startPos, n) {
-			e.encodeParallel(at, 1, n, start, depth)
+			if e.w != nil {
+				e.streamParallel(at, 1, n, depth)
+			} else {
+				e.encodeParallel(at, 1, n, start, depth)
+			}
 			break
 		}
 	}
@@ -48,39 +55,66 @@ func (e *encoder) splits(first, n int) bool {
 }
 
 // encodeParallel encodes elements from..n-1 of an array that began at
-// buffer offset start, with one goroutine per processor, in rounds when
-// streaming. This goroutine encodes the first range of each round into
-// its own buffer, so that only the others' ranges are copied.
+// buffer offset start, with one goroutine per processor. This goroutine
+// encodes the first range into its own buffer, so that only the others'
+// ranges are copied.
 func (e *encoder) encodeParallel(at func(i int) any, from, n, start, depth int) {
 	k := min(runtime.GOMAXPROCS(0), 8)
-	round := n - from
-	if e.w != nil {
-		round = k * streamBatch
-	} else {
-		// One growth for the whole array, extrapolated from what is
-		// written; the joins below then copy into reserved room.
-		per := max((len(e.buf)-start)/from, 1)
-		e.grow(per*(n-from) + per*(n-from)/16 + reserveSlack)
-	}
+	// One growth for the whole array, extrapolated from what is written;
+	// the joins below then copy into reserved room.
+	per := max((len(e.buf)-start)/from, 1)
+	e.grow(per*(n-from) + per*(n-from)/16 + reserveSlack)
 	helpers := make([]*encoder, k)
-	for lo := from; lo < n; lo += round {
+	size := (n - from + k - 1) / k
+	var wg sync.WaitGroup
+	for h := 1; h < k && from+h*size < n; h++ {
+		wg.Go(func() {
+			helpers[h] = e.encodeRange(at, from+h*size, min(from+(h+1)*size, n), depth)
+		})
+	}
+	for i := from; i < min(from+size, n); i++ {
+		e.element(i, depth, start, n)
+		e.value(at(i), depth+1)
+	}
+	wg.Wait()
+	for h := 1; h < k && helpers[h] != nil; h++ {
+		e.buf = append(e.buf, helpers[h].buf...)
+		helpers[h].release()
+	}
+}
+
+// streamParallel streams elements from..n-1 of an array in rounds of
+// streamBatch elements per processor: while this goroutine writes a round
+// out, one goroutine per processor encodes the next. Encoding a round on
+// this goroutine too and then writing it kept one processor idle while
+// the rows were encoded, and all of them while it was written.
+func (e *encoder) streamParallel(at func(i int) any, from, n, depth int) {
+	k := min(runtime.GOMAXPROCS(0), 8)
+	round := k * streamBatch
+	// encodeRound starts encoding the round that begins at lo; the
+	// function it returns waits for the round's parts, in order.
+	encodeRound := func(lo int) func() []*encoder {
 		hi := min(lo+round, n)
 		size := (hi - lo + k - 1) / k
+		parts := make([]*encoder, k)
 		var wg sync.WaitGroup
-		for h := 1; h < k && lo+h*size < hi; h++ {
-			wg.Go(func() {
-				helpers[h] = e.encodeRange(at, lo+h*size, min(lo+(h+1)*size, hi), depth)
-			})
+		for h := 0; h < k && lo+h*size < hi; h++ {
+			wg.Go(func() { parts[h] = e.encodeRange(at, lo+h*size, min(lo+(h+1)*size, hi), depth) })
 		}
-		for i := lo; i < min(lo+size, hi); i++ {
-			e.element(i, depth, start, n)
-			e.value(at(i), depth+1)
+		return func() []*encoder { wg.Wait(); return parts }
+	}
+	e.flush()
+	next := encodeRound(from)
+	for lo := from; lo < n; lo += round {
+		parts := next()
+		if lo+round < n {
+			next = encodeRound(lo + round)
 		}
-		wg.Wait()
-		for h := 1; h < k && helpers[h] != nil; h++ {
-			e.join(helpers[h].buf)
-			helpers[h].release()
-			helpers[h] = nil
+		for _, p := range parts {
+			if p != nil {
+				e.write(p.buf)
+				p.release()
+			}
 		}
 	}
 }
@@ -100,14 +134,4 @@ func (e *encoder) encodeRange(at func(i int) any, lo, hi, depth int) *encoder {
 		h.value(at(i), depth+1)
 	}
 	return h
-}
-
-// join appends a worker's bytes: written out directly when streaming.
-func (e *encoder) join(p []byte) {
-	if e.w != nil {
-		e.flush()
-		e.write(p)
-		return
-	}
-	e.buf = append(e.buf, p...)
 }
