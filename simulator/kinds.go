@@ -63,7 +63,7 @@ func (v *view) maxscale() []map[string]any {
 	return []map[string]any{{
 		"id": "maxscale", "type": "maxscale",
 		"attributes": map[string]any{
-			"version":      MaxScaleVersion,
+			"version":      s.profile.version,
 			"commit":       "mxharness-simulator",
 			"started_at":   started,
 			"activated_at": started,
@@ -382,8 +382,8 @@ func (v *view) modules() []map[string]any {
 			"links": map[string]any{"self": v.self("modules/", m.name)}}
 	}
 	out := []map[string]any{
-		mod(module{name: "maxscale", typ: "maxscale", version: MaxScaleVersion, maturity: "GA", description: "maxscale"}),
-		mod(module{name: "servers", typ: "servers", version: MaxScaleVersion, maturity: "GA", description: "servers"}),
+		mod(module{name: "maxscale", typ: "maxscale", version: v.s.profile.version, maturity: "GA", description: "maxscale"}),
+		mod(module{name: "servers", typ: "servers", version: v.s.profile.version, maturity: "GA", description: "servers"}),
 	}
 	for _, m := range knownModules {
 		if used[m.name] {

@@ -9,7 +9,9 @@ import (
 	"github.com/mxharness/mxharness/simulator/jsonapi"
 )
 
-// MaxScaleVersion is the version the simulator reports.
+// MaxScaleVersion is the version the default and documented profiles
+// report; a release profile reports the newest version of its line that
+// the contract records (maxscale-23.08: 23.08.6).
 const MaxScaleVersion = "24.02.4"
 
 // The API's objects besides sessions are data: a table of kinds (kinds.go),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/mxharness/mxharness/spec"
@@ -57,6 +58,10 @@ type profile struct {
 	// omit is what the profile's deviations leave out of a session
 	// resource (nil when nothing).
 	omit *omission
+	// version is what /v1/maxscale and the core modules report: the
+	// newest version of the line the contract records (MaxScaleVersion
+	// for documented).
+	version string
 }
 
 // releasePrefix starts the name of every profile that behaves like a
@@ -97,7 +102,7 @@ func releaseLine(version string) string {
 }
 
 func loadProfile(name string) (*profile, error) {
-	p := &profile{name: name, ids: map[string]bool{}}
+	p := &profile{name: name, ids: map[string]bool{}, version: MaxScaleVersion}
 	if name == ProfileDocumented {
 		return p, nil
 	}
@@ -113,6 +118,14 @@ func loadProfile(name string) (*profile, error) {
 		return nil, fmt.Errorf("profile %s: %w", name, err)
 	}
 	line := strings.TrimPrefix(name, releasePrefix)
+	p.version = ""
+	for _, d := range devs {
+		for _, v := range d.Versions {
+			if releaseLine(v) == line && newerVersion(v, p.version) {
+				p.version = v
+			}
+		}
+	}
 	for _, d := range devs {
 		if d.Security { // a flaw or crash is never reproduced
 			continue
@@ -143,6 +156,23 @@ func sessionPointers(d spec.Deviation) []string {
 		}
 	}
 	return out
+}
+
+// newerVersion reports whether version a (MAJOR.MINOR.PATCH) is newer than
+// b; every version is newer than "".
+func newerVersion(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, errX := strconv.Atoi(as[i])
+		y, errY := strconv.Atoi(bs[i])
+		if errX != nil || errY != nil {
+			return b == "" || a > b
+		}
+		if x != y {
+			return x > y
+		}
+	}
+	return len(as) > len(bs)
 }
 
 // observed reports whether the profile reproduces the deviation.

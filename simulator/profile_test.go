@@ -43,6 +43,28 @@ func TestProfilesFromContract(t *testing.T) {
 	}
 }
 
+// Each release profile reports the newest version of its line that the
+// contract records.
+func TestProfileVersion(t *testing.T) {
+	for name, want := range map[string]string{ProfileDocumented: MaxScaleVersion, "maxscale-24.02": "24.02.4", "maxscale-23.08": "23.08.6", "maxscale-24.08": "24.08.0"} {
+		p, err := loadProfile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.version != want {
+			t.Errorf("profile %s reports version %q, want %q", name, p.version, want)
+		}
+	}
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{{"23.08.6", "", true}, {"23.08.10", "23.08.9", true}, {"23.08.6", "23.08.6", false}, {"24.02.4", "24.08.0", false}} {
+		if got := newerVersion(tc.a, tc.b); got != tc.want {
+			t.Errorf("newerVersion(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
 func TestReleaseLine(t *testing.T) {
 	for in, want := range map[string]string{"24.02.4": "24.02", "23.08.6": "23.08", "24.08": "24.08", "25": "25"} {
 		if got := releaseLine(in); got != want {

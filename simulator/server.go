@@ -153,7 +153,7 @@ func New(cfg config.Config, opts ...Option) (*Server, error) {
 		reg.Close()
 		return nil, err
 	}
-	s.logger.Info("MaxScale simulator started", "version", MaxScaleVersion, "threads", cfg.Threads, "profile", prof.name)
+	s.logger.Info("MaxScale simulator started", "version", prof.version, "threads", cfg.Threads, "profile", prof.name)
 	s.handler = http.HandlerFunc(s.serveHTTP)
 	if o.control {
 		if s.handler, err = s.withControl(s.handler); err != nil {
