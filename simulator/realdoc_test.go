@@ -7,21 +7,30 @@ import (
 	"github.com/mxharness/mxharness/internal/capture"
 )
 
-// realRelease names the capture the test compares with: the documents
-// `mxharness capture` took on a real MaxScale built from source
-// (scripts/maxscale-from-source.sh); a capture of another release goes
-// beside it.
-const realRelease = "observed-24.02"
+// realReleases name the captures the test compares with, each with the
+// profile of its release line: the documents `mxharness capture` took on a
+// real MaxScale built from source (scripts/maxscale-from-source.sh).
+var realReleases = []struct{ dir, profile string }{
+	{"observed-24.02", "maxscale-24.02"},
+	{"observed-23.08", "maxscale-23.08"},
+}
 
 // TestDocumentsMatchRealMaxScale compares the simulator's session and list
-// documents with a real MaxScale's, taken the same way (capture.Take), path
-// for path and JSON type for type (values differ: ids, times, counters).
+// documents, in the profile of each captured release, with that real
+// MaxScale's, taken the same way (capture.Take), path for path and JSON type
+// for type (values differ: ids, times, counters).
 func TestDocumentsMatchRealMaxScale(t *testing.T) {
+	for _, rel := range realReleases {
+		t.Run(rel.dir, func(t *testing.T) { documentsMatch(t, rel.dir, rel.profile) })
+	}
+}
+
+func documentsMatch(t *testing.T, realRelease, profile string) {
 	want, err := capture.Read(filepath.Join("testdata", realRelease))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startSim(t, nil)
+	s := startSim(t, nil, WithProfile(profile))
 	got, err := capture.Take(t.Context(), capture.Target{
 		API: s.APIURL, User: "admin", Password: "mariadb",
 		RWSplit: s.SQLAddrs["RW-Split-Router"], ReadConn: s.SQLAddrs["Read-Connection-Router"],
