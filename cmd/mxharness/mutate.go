@@ -42,15 +42,7 @@ flags:
 func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var vc verifyConfig
 	fs := newFlagSet("mutate", mutateUsageText, stderr)
-	fs.StringVar(&vc.apiURL, "api", "", "REST API `URL` of a running server (default: embedded simulators)")
-	fs.StringVar(&vc.sqlAddr, "sql", "", "`HOST:PORT` of the server's RW-Split-Router listener; required with --api")
-	fs.StringVar(&vc.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the server's Read-Connection-Router listener")
-	fs.StringVar(&vc.user, "user", "admin", "REST API admin user")
-	fs.StringVar(&vc.password, "password", "mariadb", "REST API admin password")
-	fs.StringVar(&vc.roUser, "ro-user", "", "REST API read-only user (scenarios that need one skip without it)")
-	fs.StringVar(&vc.roPassword, "ro-password", "", "password of --ro-user")
-	fs.StringVar(&vc.sqlUser, "sql-user", "maxuser", "SQL user of the scenarios' clients")
-	fs.StringVar(&vc.sqlPassword, "sql-password", "maxpwd", "password of --sql-user")
+	vc.targetFlags(fs)
 	ledger := fs.String("ledger", "", "deviation ledger `VERSION` to judge a running server with (default none)")
 	runExpr := fs.String("run", "", "run only the mutants whose name matches this `REGEXP`")
 	list := fs.Bool("list", false, "list the mutants and exit")

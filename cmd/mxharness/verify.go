@@ -196,15 +196,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return runEmbedded(ctx, cfg, stdout, stderr)
 }
 
-// parseVerifyFlags parses and checks verify's flags. It returns
-// flag.ErrHelp after printing the usage for -h.
-func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMode, error) {
-	var cfg verifyConfig
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	// The flag package prints a mistake and the whole usage; runVerify
-	// prints the mistake alone, and the usage only for -h.
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&cfg.profile, "profile", "maxscale-24.02", "simulator profile of the embedded target: "+profileList()+" (maxscale-X.Y behaves like that MaxScale release line, documented as the docs say)")
+// targetFlags defines the flags that name a running target and its accounts,
+// shared by verify and mutate, which both drive the suite against one.
+func (cfg *verifyConfig) targetFlags(fs *flag.FlagSet) {
 	fs.StringVar(&cfg.apiURL, "api", "", "REST API `URL` of a running MaxScale or mxharness serve (e.g. http://127.0.0.1:8989); without it the suite runs against an embedded simulator")
 	fs.StringVar(&cfg.sqlAddr, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router); required with --api")
 	fs.StringVar(&cfg.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the target's readconnroute listener (Read-Connection-Router); scenarios that need it skip without it")
@@ -214,6 +208,18 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMo
 	fs.StringVar(&cfg.roPassword, "ro-password", "", "password of --ro-user")
 	fs.StringVar(&cfg.sqlUser, "sql-user", "maxuser", "SQL user the scenarios' clients log in as")
 	fs.StringVar(&cfg.sqlPassword, "sql-password", "maxpwd", "password of --sql-user")
+}
+
+// parseVerifyFlags parses and checks verify's flags. It returns
+// flag.ErrHelp after printing the usage for -h.
+func parseVerifyFlags(args []string, stderr io.Writer) (verifyConfig, []verifyMode, error) {
+	var cfg verifyConfig
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	// The flag package prints a mistake and the whole usage; runVerify
+	// prints the mistake alone, and the usage only for -h.
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.profile, "profile", "maxscale-24.02", "simulator profile of the embedded target: "+profileList()+" (maxscale-X.Y behaves like that MaxScale release line, documented as the docs say)")
+	cfg.targetFlags(fs)
 	fs.StringVar(&cfg.tags, "tags", "", "run only the scenarios whose tags match this godog tag `EXPR` (e.g. '@smoke', '~@slow', '@get && ~@wip', '@a,@b')")
 	fs.Var(&cfg.outputs, "format", "report `FORMAT[:FILE]`, repeatable; FORMAT is pretty, progress, junit, cucumber or html; without :FILE it goes to stdout (at most one); default pretty")
 	var ledger ledgerFlag
