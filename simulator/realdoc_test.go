@@ -13,6 +13,7 @@ import (
 var realReleases = []struct{ dir, profile string }{
 	{"observed-24.02", "maxscale-24.02"},
 	{"observed-23.08", "maxscale-23.08"},
+	{"observed-24.08", "maxscale-24.08"},
 }
 
 // TestDocumentsMatchRealMaxScale compares the simulator's session and list
