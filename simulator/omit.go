@@ -3,6 +3,8 @@ package simulator
 import (
 	"slices"
 	"strings"
+
+	"github.com/go-openapi/jsonpointer"
 )
 
 // omission is what a profile leaves out of every session resource: the
@@ -25,7 +27,7 @@ func (o *omission) with(ptrs ...string) *omission {
 	for _, p := range ptrs {
 		toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
 		for i, t := range toks {
-			toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+			toks[i] = jsonpointer.Unescape(t)
 		}
 		if !slices.ContainsFunc(n.ptrs, func(q []string) bool { return slices.Equal(q, toks) }) {
 			n.ptrs = append(n.ptrs, toks)

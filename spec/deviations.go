@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-openapi/jsonpointer"
 )
 
 // observedKey is the extension that records where MaxScale departs from its
@@ -430,7 +431,7 @@ func requiredAt(s *openapi3.Schema, ptr string) bool {
 			s = s.Items.Value
 			continue
 		}
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		tok = jsonpointer.Unescape(tok)
 		p, ok := s.Properties[tok]
 		if !ok || p.Value == nil {
 			return false
