@@ -52,9 +52,9 @@ var attributesPath = []string{"attributes"}
 // built and encoded once per state instead of on every GET; a GET of
 // 10,000 sessions spent most of its time building and encoding them.
 type sessionParts struct {
-	snap            session.Snapshot // the state the parts show
-	base            string           // the links' base
-	omit            *omission        // what the parts leave out
+	snap            *session.Snapshot // the state the parts show, the session's own (Kept)
+	base            string            // the links' base
+	omit            *omission         // what the parts leave out
 	attrs, resource *jsonapi.Frozen
 }
 
@@ -68,8 +68,7 @@ func partsOf(s *session.Snapshot, base string, omit *omission) *sessionParts {
 			return p
 		}
 	}
-	p := &sessionParts{snap: *s, base: base, omit: omit}
-	p.snap.Memo = nil
+	p := &sessionParts{snap: s.Kept(), base: base, omit: omit}
 	p.attrs, p.resource = jsonapi.Freeze(p.attributes), jsonapi.Freeze(p.resourceObject)
 	if s.Memo != nil {
 		s.Memo.Store(p)
@@ -79,7 +78,7 @@ func partsOf(s *session.Snapshot, base string, omit *omission) *sessionParts {
 
 // attributes builds the attributes the parts show, as a new map.
 func (p *sessionParts) attributes() map[string]any {
-	snap := &p.snap
+	snap := p.snap
 	// Sized for the clock's members too: a map filled past its initial
 	// size grows and rehashes, for every session of a GET.
 	attrs := make(map[string]any, 15)
@@ -103,7 +102,7 @@ func (p *sessionParts) attributes() map[string]any {
 // resourceObject builds the resource's members but its attributes, as a
 // new map.
 func (p *sessionParts) resourceObject() map[string]any {
-	snap := &p.snap
+	snap := p.snap
 	self := p.base + "sessions/" + snap.ID + "/"
 	rels := map[string]any{
 		"services": relationship(p.base, self, "services", []string{snap.Service}),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -141,22 +142,32 @@ func sortMembers(ms []Member) {
 
 // memberEncodings are the compact encodings of an object's members in key
 // order: member i, `"key":value` without a separating comma, is
-// buf[ends[i-1]:ends[i]]. lossy[i] marks a member whose encoding does not
-// decode to its value (invalid UTF-8, NaN…): the query language reads
-// those from the built object, every other member from its encoding.
+// buf[ends[i-1]:ends[i]]. lossy lists, in order, the members whose
+// encoding does not decode to their value (invalid UTF-8, NaN…): the
+// query language reads those from the built object, every other member
+// from its encoding. They are kept with every session twice (attributes
+// and resource), so they are kept small: the key list is shared by every
+// object of the same keys (internedKeys), the ends are 32-bit, and lossy
+// is nil but for odd values.
 type memberEncodings struct {
 	keys  []string
-	ends  []int
-	lossy []bool
+	ends  []uint32
+	lossy []int
 	buf   []byte
 }
 
 func (m *memberEncodings) member(i int) []byte {
-	begin := 0
+	begin := uint32(0)
 	if i > 0 {
 		begin = m.ends[i-1]
 	}
 	return m.buf[begin:m.ends[i]]
+}
+
+// isLossy reports whether member i's encoding does not give its value back.
+func (m *memberEncodings) isLossy(i int) bool {
+	_, found := slices.BinarySearch(m.lossy, i)
+	return found
 }
 
 // compactMembers returns the compact member encodings, made on first use
@@ -179,17 +190,63 @@ func encodeMembers(obj map[string]any) *memberEncodings {
 	e := getEncoder(false, nil)
 	e.worker = true // an object's members are small: never split them
 	members := e.sortedMembers(0, obj)
-	m := &memberEncodings{keys: make([]string, len(members)), ends: make([]int, len(members)), lossy: make([]bool, len(members))}
+	keys := make([]string, len(members))
+	m := &memberEncodings{ends: make([]uint32, len(members))}
 	for i, mem := range members {
 		e.lossy = false
 		e.memberKey(mem.key, 0)
 		e.value(mem.value, 1)
-		m.keys[i], m.ends[i], m.lossy[i] = mem.key, len(e.buf), e.lossy
+		keys[i], m.ends[i] = mem.key, uint32(len(e.buf))
+		if e.lossy {
+			m.lossy = append(m.lossy, i)
+		}
 	}
+	m.keys = internedKeys(keys)
 	m.buf = slices.Clone(e.buf)
 	clear(e.members[0])
 	e.release()
 	return m
+}
+
+// keyLists holds the key lists of frozen objects, one per set of keys: the
+// sessions of a simulator show a handful of sets, and 10,000 sessions
+// kept 10,000 copies of each. At most maxKeyLists are kept, so that
+// objects of arbitrary keys cannot grow it without bound.
+var keyLists struct {
+	mu    sync.Mutex
+	lists map[string][]string // keyListID → the list
+}
+
+const maxKeyLists = 256
+
+// keyListID names a list of keys: each key after its length, so that no
+// two lists share a name whatever bytes their keys hold.
+func keyListID(keys []string) string {
+	var b []byte
+	for _, k := range keys {
+		b = strconv.AppendInt(b, int64(len(k)), 10)
+		b = append(b, ':')
+		b = append(b, k...)
+	}
+	return string(b)
+}
+
+// internedKeys returns the kept list equal to keys, or keys, kept when
+// there is room.
+func internedKeys(keys []string) []string {
+	id := keyListID(keys)
+	keyLists.mu.Lock()
+	defer keyLists.mu.Unlock()
+	if kept, ok := keyLists.lists[id]; ok {
+		return kept
+	}
+	if keyLists.lists == nil {
+		keyLists.lists = map[string][]string{}
+	}
+	if len(keyLists.lists) < maxKeyLists {
+		keyLists.lists[id] = keys
+	}
+	return keys
 }
 
 // overlay writes the frozen object base, from its kept member encodings,

@@ -55,7 +55,7 @@ func (f *Frozen) member(key string) (any, bool) {
 	if !found {
 		return nil, false
 	}
-	if m.lossy[i] {
+	if m.isLossy(i) {
 		v, ok := f.build()[key]
 		return v, ok
 	}

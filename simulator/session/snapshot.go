@@ -45,6 +45,19 @@ type Snapshot struct {
 	kept *Snapshot
 }
 
+// Kept returns the session's kept state s was copied from — the same
+// state without the clock's fields, shared with the session and every
+// snapshot of it, to read only — or, for a snapshot made by hand, a copy
+// of s. A renderer that keeps what it derived from a state keeps this
+// instead of a copy of its own.
+func (s *Snapshot) Kept() *Snapshot {
+	if s.kept != nil {
+		return s.kept
+	}
+	c := *s
+	return &c
+}
+
 // SameState reports whether s and o show the same state of a session: they
 // are equal in every field but those the clock moves on its own
 // (SecondsAlive, Idle, IOActivity) and Memo. What is rendered from the
