@@ -92,6 +92,8 @@ type Registry struct {
 	// params are the session parameter names (ParameterNames, plus
 	// log_debug with WithLogDebug).
 	params []string
+	// shared are the maps kept states show alike.
+	shared sharedMaps
 
 	nextID      atomic.Uint64
 	nextBackend atomic.Uint64

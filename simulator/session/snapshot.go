@@ -142,15 +142,14 @@ func (s *Session) stateLocked() *Snapshot {
 		Connected:            s.created,
 		Backends:             s.backends, // shared: never changed in place
 		ConnectionAttributes: s.attrs,    // shared: never changed in place
-		Parameters:           make(map[string]bool, len(s.service.reg.params)),
 		Filters:              slices.Clone(s.filters),
 		Queries:              slices.Clone(s.queries),
 		Log:                  slices.Clone(s.log),
 		Memo:                 &s.memo,
 	}
-	for _, p := range s.service.reg.params {
-		snap.Parameters[p] = s.params[p] || s.service.log[p]
-	}
+	snap.Parameters = s.service.reg.shared.parameters(s.service.reg.params, func(p string) bool {
+		return s.params[p] || s.service.log[p]
+	})
 	if s.service.history {
 		snap.History = &History{Len: s.historyLen, StoredResponses: s.historyLen}
 	}
@@ -162,19 +161,12 @@ func (s *Session) stateLocked() *Snapshot {
 func (s *Session) memoryLocked() Memory {
 	m := Memory{
 		Client:        Buffers{ReadQ: clientReadQ, Misc: clientMisc},
-		Backends:      make(map[string]Buffers, len(s.backends)),
+		Backends:      s.service.reg.shared.backendBuffers(s.backends),
 		Variables:     variableBytes,
 		SescmdHistory: s.historyBytes,
 	}
 	m.Client.Total = m.Client.WriteQ + m.Client.ReadQ + m.Client.Misc
-	m.BuffersTotal = m.Client.Total
-	for _, b := range s.backends {
-		buf := m.Backends[b.Server]
-		buf.Misc += backendMisc
-		buf.Total = buf.WriteQ + buf.ReadQ + buf.Misc
-		m.Backends[b.Server] = buf
-		m.BuffersTotal += backendMisc
-	}
+	m.BuffersTotal = m.Client.Total + len(s.backends)*backendMisc
 	for _, q := range s.queries {
 		m.LastQueries += queryOverhead + len(q.Statement)
 	}

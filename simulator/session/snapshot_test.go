@@ -3,6 +3,7 @@ package session
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sync/atomic"
@@ -160,4 +161,30 @@ func changeLeaf(v reflect.Value, path string, n *int) (string, bool) {
 		panic("changeLeaf: no change defined for " + v.Type().String() + " at " + path)
 	}
 	return "", false
+}
+
+// TestSharedMaps: kept states of equal parameters or backends share one
+// map, which holds what a map of their own would.
+func TestSharedMaps(t *testing.T) {
+	var m sharedMaps
+	names := []string{"log_error", "log_info", "log_notice"}
+	on := func(set ...string) func(string) bool { return func(n string) bool { return slices.Contains(set, n) } }
+	a, b := m.parameters(names, on("log_info")), m.parameters(names, on("log_info"))
+	if want := map[string]bool{"log_error": false, "log_info": true, "log_notice": false}; !maps.Equal(a, want) {
+		t.Errorf("parameters = %v, want %v", a, want)
+	}
+	if reflect.ValueOf(a).UnsafePointer() != reflect.ValueOf(b).UnsafePointer() {
+		t.Error("equal parameters got two maps")
+	}
+	if c := m.parameters(names, on("log_error", "log_notice")); c["log_info"] || !c["log_error"] || !c["log_notice"] {
+		t.Errorf("other parameters = %v", c)
+	}
+	bs := m.backendBuffers([]Backend{{Server: "server1"}, {Server: "server2"}, {Server: "server1"}})
+	want := map[string]Buffers{"server1": {Misc: 2 * backendMisc, Total: 2 * backendMisc}, "server2": {Misc: backendMisc, Total: backendMisc}}
+	if !maps.Equal(bs, want) {
+		t.Errorf("backend buffers = %v, want %v", bs, want)
+	}
+	if other := m.backendBuffers([]Backend{{Server: "server1"}, {Server: "server2"}}); other["server1"].Misc != backendMisc {
+		t.Errorf("two backends share the map of three: %v", other)
+	}
 }
