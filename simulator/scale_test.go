@@ -266,8 +266,9 @@ func BenchmarkRenderMemo(b *testing.B) {
 }
 
 // BenchmarkListedHeap measures what being listed costs a session in live
-// heap (listed-B/session): its kept state and its parts once GET has
-// listed 10,000 sessions twice in each format, through the handler.
+// heap (listed-B/session): its kept state, its parts and a kept
+// selection once GET has listed 10,000 sessions twice in each format and
+// with a fieldset of bench/'s, through the handler.
 func BenchmarkListedHeap(b *testing.B) {
 	heapNow := func() uint64 {
 		runtime.GC()
@@ -278,7 +279,8 @@ func BenchmarkListedHeap(b *testing.B) {
 	for b.Loop() {
 		h := manySessions(b, 10000).Handler()
 		unlisted := heapNow()
-		for _, path := range []string{"/v1/sessions?pretty=false", "/v1/sessions", "/v1/sessions?pretty=false", "/v1/sessions"} {
+		for _, path := range []string{"/v1/sessions?pretty=false", "/v1/sessions", "/v1/sessions?pretty=false", "/v1/sessions",
+			"/v1/sessions?fields[sessions]=user,state,client/connection_attributes/_client_name"} {
 			req := httptest.NewRequest("GET", path, nil)
 			req.SetBasicAuth("admin", "mariadb")
 			h.ServeHTTP(&droppingWriter{header: http.Header{}}, req)

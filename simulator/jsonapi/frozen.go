@@ -40,6 +40,8 @@ type Frozen struct {
 	// pretty, when set, holds the members pretty at one depth, kept
 	// while f is in the page cache (pagecache.go).
 	pretty atomic.Pointer[prettyMembers]
+	// selection is what the last fieldset selected of f (selectKept).
+	selection atomic.Pointer[keptSelection]
 }
 
 // Freeze returns a Frozen whose value is what build returns; build must
