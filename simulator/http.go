@@ -257,8 +257,6 @@ func withoutVolatile(doc any) any {
 			rows[i] = strip(d)
 		}
 		out["data"] = rows
-	case *jsonapi.Rows:
-		out["data"] = data.Map(strip)
 	default:
 		out["data"] = strip(data)
 	}
