@@ -73,7 +73,8 @@ func checkObservedResponses(t *testing.T, version string, exs []exchange) {
 }
 
 // TestDeviationCasesAreReal checks that the transcripts a status deviation
-// names really show the response it records.
+// names really show the response it records, and that a case of another
+// release ("24.08.0:023") names a transcript of a version the record lists.
 func TestDeviationCasesAreReal(t *testing.T) {
 	byCase := map[string]exchange{}
 	for _, ex := range readTranscripts(t) {
@@ -90,8 +91,12 @@ func TestDeviationCasesAreReal(t *testing.T) {
 	}
 	for _, d := range devs {
 		for _, c := range d.Cases {
-			if _, ok := byCase[c]; strings.Contains(c, ":") && !ok {
+			v, _, qualified := strings.Cut(c, ":")
+			if _, ok := byCase[c]; qualified && !ok {
 				t.Errorf("%s lists case %s, which is no transcript of testdata/observed-<version>", d.ID, c)
+			}
+			if qualified && !slices.Contains(d.Versions, v) {
+				t.Errorf("%s lists case %s, but its versions %v do not include %s", d.ID, c, d.Versions, v)
 			}
 		}
 		if d.Status == 0 || len(d.Cases) == 0 {

@@ -46,7 +46,7 @@ func readTranscripts(t *testing.T) []exchange {
 // observedVersions are the releases with transcripts of their own beside
 // the reference ones of 24.02.4, in testdata/observed-<version>; a case
 // "<version>:NNN" of an x-observed record names one of them.
-var observedVersions = []string{"23.08.6"}
+var observedVersions = []string{"23.08.6", "24.08.0"}
 
 // readTranscriptsIn parses every NNN-*.txt file of dir that records an
 // HTTP exchange.
