@@ -184,10 +184,11 @@ var (
 		"/attributes/connections/0/server", "/attributes/connections/1/connection_id", "/relationships/services/data/0/id",
 		"/relationships/filters/data/0/id", "/attributes/parameters/log_info", "/attributes/log/0", "/attributes/idle",
 		"/attributes/memory/total", "/attributes/client", "/attributes/queries/0/statement", "/links/self", "/attributes/nope",
-		"attributes//user", "/attributes/client/cipher"}
+		"attributes//user", "/attributes/client/cipher", "/attributes/seconds_alive", "/attributes/io_activity", "/attributes/remote"}
 	jsonPaths = []string{"attributes.user", "relationships.services.data[*].id", "relationships.filters.data[0].id",
 		"attributes.connections[*].server", "attributes.client.connection_attributes._os", "attributes.log[*]",
-		"attributes.*", "attributes['user']", "attributes.queries[0,1].statement", "$.id", "attributes.client.*"}
+		"attributes.*", "attributes['user']", "attributes.queries[0,1].statement", "$.id", "attributes.client.*",
+		"attributes.idle", "attributes.seconds_alive"}
 	operators = []string{"eq", "ne", "lt", "gt", "le", "ge"}
 )
 

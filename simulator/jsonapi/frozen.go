@@ -42,6 +42,8 @@ type Frozen struct {
 	pretty atomic.Pointer[prettyMembers]
 	// selection is what the last fieldset selected of f (selectKept).
 	selection atomic.Pointer[keptSelection]
+	// verdict is the last filter's verdict on f's rows (keptVerdicts).
+	verdict verdicts
 }
 
 // Freeze returns a Frozen whose value is what build returns; build must

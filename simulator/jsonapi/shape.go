@@ -110,10 +110,10 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 			if perr != nil {
 				return fail(http.StatusBadRequest, perr.Error())
 			}
-			root = filterRows(root, func(row any) bool {
+			root = filterRows(root, keptVerdicts("filter="+value, pointerNames(ptr), func(row any) bool {
 				v, ok := jsonPointer(row, ptr)
 				return ok && m(plain(v))
-			})
+			}))
 		}
 	}
 
@@ -133,14 +133,14 @@ func Shape(doc any, q Query, opts Options) (shaped any, logged []string, err err
 			}
 			return fail(http.StatusBadRequest)
 		}
-		root = filterRows(root, func(row any) bool {
+		root = filterRows(root, keptVerdicts(key+"="+value, pathNames(path), func(row any) bool {
 			matched := false
 			jsonPath(row, path, func(node any) bool {
 				matched = m(plain(node))
 				return matched
 			})
 			return matched
-		})
+		}))
 	}
 
 	if size, number, ok := pageParams(q); ok && root != nil {
