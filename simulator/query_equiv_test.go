@@ -3,6 +3,7 @@ package simulator
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -66,7 +67,7 @@ func TestQueryFastPathsMatchSlowPaths(t *testing.T) {
 					slow, fast = render(tick + 1000)
 					want, _, wantErr = jsonapi.Shape(doc(slow), q, jsonapi.Options{})
 				}
-				data, check := path.data(fast)
+				data, check := path.data(fast, func(i int, r *resourceRow) any { return keptResource(&snaps[i], base, nil, r) })
 				got, _, gotErr := jsonapi.Shape(doc(data), q, jsonapi.Options{})
 				if fmt.Sprint(wantErr) != fmt.Sprint(gotErr) {
 					t.Fatalf("round %d, %s, ?%s: error %v, slow path %v", round, path.name, raw, gotErr, wantErr)
@@ -81,6 +82,37 @@ func TestQueryFastPathsMatchSlowPaths(t *testing.T) {
 					}
 				}
 			}
+			// Peeked rows of sessions some of which changed since their
+			// parts were kept: a row's kept verdict is read from its
+			// session's memo only while that shows the session's state.
+			changed := slices.Clone(snaps)
+			plain := make([]any, n)
+			for i := range changed {
+				switch rng.IntN(6) {
+				case 0:
+					changed[i].User = randomString(rng, &values)
+				case 1:
+					changed[i].Service = []string{"RW-Split-Router", "Read-Connection-Router"}[rng.IntN(2)]
+				}
+				c := changed[i]
+				c.Memo = nil // rendered without reading or replacing the kept parts
+				plain[i] = thawed(sessionResource(&c, base, ident, nil))
+			}
+			wantC, _, wantErrC := jsonapi.Shape(doc(plain), q, jsonapi.Options{})
+			lazy, check := lazyRows(len(changed), func(i int) any { return sessionResource(&changed[i], base, ident, nil) })
+			gotC, _, gotErrC := jsonapi.Shape(doc(lazy.Peeked(func(lo, hi int) iter.Seq2[int, any] {
+				return peekRows(lo, hi, func(i int, r *resourceRow) any { return keptResource(&changed[i], base, nil, r) })
+			})), q, jsonapi.Options{})
+			if fmt.Sprint(wantErrC) != fmt.Sprint(gotErrC) {
+				t.Fatalf("round %d, peeked rows of changed sessions, ?%s: error %v, slow path %v", round, raw, gotErrC, wantErrC)
+			}
+			if w, g := jsonapi.Marshal(wantC, true), jsonapi.Marshal(gotC, true); !bytes.Equal(w, g) {
+				t.Fatalf("round %d, peeked rows of changed sessions, ?%s: fast path differs from the slow path\nfast: %.2000s\nslow: %.2000s",
+					round, raw, g, w)
+			}
+			if err := check(); err != nil {
+				t.Fatalf("round %d, peeked rows of changed sessions, ?%s: %v", round, raw, err)
+			}
 			// One session, as GET of it shows it: its rows' kept pretty
 			// encodings (the page cache) are of another depth.
 			k := rng.IntN(n)
@@ -93,27 +125,41 @@ func TestQueryFastPathsMatchSlowPaths(t *testing.T) {
 
 // fastPaths are the ways a collection of kept parts reaches Shape: data
 // returns the collection's `data` and a check to run after each Marshal of
-// the shaped document.
+// the shaped document; parts(i, r) is row i's kept parts (keptResource).
 var fastPaths = []struct {
 	name string
-	data func(rows []any) (any, func() error)
+	data func(rows []any, parts func(i int, r *resourceRow) any) (any, func() error)
 }{
-	{"kept parts", func(rows []any) (any, func() error) { return rows, func() error { return nil } }},
+	{"kept parts", func(rows []any, _ func(int, *resourceRow) any) (any, func() error) {
+		return rows, func() error { return nil }
+	}},
 	// The lazy collection of listSessions: a row read twice would be
 	// snapshotted twice, and the two could show different states.
-	{"lazy rows", func(rows []any) (any, func() error) {
-		reads := make([]int, len(rows))
-		lazy := jsonapi.NewRows(len(rows), func(i int) any { reads[i]++; return rows[i] })
-		return lazy, func() error {
-			for i, n := range reads {
-				if n > 1 {
-					return fmt.Errorf("row %d read %d times", i, n)
-				}
-				reads[i] = 0
-			}
-			return nil
-		}
+	{"lazy rows", func(rows []any, _ func(int, *resourceRow) any) (any, func() error) {
+		return lazyRows(len(rows), func(i int) any { return rows[i] })
 	}},
+	// ... whose kept verdicts are read from their parts before the rows
+	// are made.
+	{"peeked lazy rows", func(rows []any, parts func(int, *resourceRow) any) (any, func() error) {
+		lazy, check := lazyRows(len(rows), func(i int) any { return rows[i] })
+		return lazy.Peeked(func(lo, hi int) iter.Seq2[int, any] { return peekRows(lo, hi, parts) }), check
+	}},
+}
+
+// lazyRows returns the rows at(0)…at(n-1), made when read, and a check
+// that fails when one was read more than once since the last check.
+func lazyRows(n int, at func(i int) any) (*jsonapi.Rows, func() error) {
+	reads := make([]int, n)
+	lazy := jsonapi.NewRows(n, func(i int) any { reads[i]++; return at(i) })
+	return lazy, func() error {
+		for i, n := range reads {
+			if n > 1 {
+				return fmt.Errorf("row %d read %d times", i, n)
+			}
+			reads[i] = 0
+		}
+		return nil
+	}
 }
 
 // oddStrings are values a client can send that an encoder must treat with

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/mxharness/mxharness/simulator/jsonapi"
@@ -19,20 +20,55 @@ import (
 // What omit names (the profile's absent properties) is left out.
 func sessionResource(s *session.Snapshot, base string, remote func(string) string, omit *omission) any {
 	p := partsOf(s, base, omit)
-	r := new(resourceRow)
+	return p.resourceIn(new(resourceRow), s.Idle, int64(s.IOActivity), remote(s.Remote), s.SecondsAlive)
+}
+
+// resourceIn lays the clock's members and remote over p in r, and returns
+// the resource.
+func (p *sessionParts) resourceIn(r *resourceRow, idle, ioActivity, remote, secondsAlive any) *jsonapi.Overlay {
 	clock := r.clock[:0]
 	for _, m := range [...]jsonapi.Member{ // in key order: nothing to sort
-		{Key: "idle", Value: s.Idle},
-		{Key: "io_activity", Value: int64(s.IOActivity)},
-		{Key: "remote", Value: remote(s.Remote)},
-		{Key: "seconds_alive", Value: s.SecondsAlive},
+		{Key: "idle", Value: idle},
+		{Key: "io_activity", Value: ioActivity},
+		{Key: "remote", Value: remote},
+		{Key: "seconds_alive", Value: secondsAlive},
 	} {
-		if !omit.leaves(attributesPath, m.Key) {
+		if !p.omit.leaves(attributesPath, m.Key) {
 			clock = append(clock, m)
 		}
 	}
 	r.attributes[0] = jsonapi.Member{Key: "attributes", Value: p.attrs.WithIn(&r.attrs, clock)}
 	return p.resource.WithIn(&r.resource, r.attributes[:])
+}
+
+// keptResource returns, made in r, the frozen parts of the resource of
+// the session whose kept state is kept (session.View.Kept), under base and
+// omit, with nil for the clock's members and remote — or nil when the
+// session's memo holds no parts of that state: what a lazy collection
+// peeks (jsonapi.Rows.Peeked) to read a filter's kept verdict without
+// snapshotting the session or rendering its row.
+func keptResource(kept *session.Snapshot, base string, omit *omission, r *resourceRow) any {
+	if kept == nil || kept.Memo == nil {
+		return nil
+	}
+	p, ok := kept.Memo.Load().(*sessionParts)
+	if !ok || p.base != base || p.omit != omit || p.snap != kept && !p.snap.SameState(kept) {
+		return nil
+	}
+	return p.resourceIn(r, nil, nil, nil, nil)
+}
+
+// peekRows yields each i of lo…hi-1 with parts(i, r), all made in one r
+// (jsonapi.Rows.Peeked: each is read before the next is asked for).
+func peekRows(lo, hi int, parts func(i int, r *resourceRow) any) iter.Seq2[int, any] {
+	return func(yield func(int, any) bool) {
+		r := new(resourceRow)
+		for i := lo; i < hi; i++ {
+			if !yield(i, parts(i, r)) {
+				return
+			}
+		}
+	}
 }
 
 // resourceRow is what a session's resource lays over its frozen parts, in

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"iter"
 	"net/http"
 	"sync"
 	"time"
@@ -103,7 +104,11 @@ func (s *Server) listSessions(q *request) reply {
 	rep := reply{status: http.StatusOK}
 	var data any
 	if s.profile.observed(devETagEveryGet) && !rdns(q) && view.Len() > 0 {
-		data, rep.etag = jsonapi.NewRows(view.Len(), row), s.collectionTag(view, q.base)
+		kept := func(i int, r *resourceRow) any { return keptResource(view.Kept(i), q.base, s.profile.omit, r) }
+		data = jsonapi.NewRows(view.Len(), row).Peeked(func(lo, hi int) iter.Seq2[int, any] {
+			return peekRows(lo, hi, kept)
+		})
+		rep.etag = s.collectionTag(view, q.base)
 	} else {
 		rows := make([]any, view.Len())
 		for i := range rows {

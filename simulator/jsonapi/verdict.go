@@ -24,21 +24,43 @@ type keptVerdict struct {
 // verdicts is a Frozen's kept verdict.
 type verdicts = atomic.Pointer[keptVerdict]
 
+// rowFilter is a filter on a collection's rows: match is its verdict on
+// a row; kept, when not nil, reads the verdict kept for a row from the
+// row's frozen parts alone (Rows.Peeked), known false when none is kept.
+type rowFilter struct {
+	match func(row any) bool
+	kept  func(parts any) (match, known bool)
+}
+
 // keptVerdicts returns keep with the verdicts kept: filter names the
 // filter (its kind, pointer or path, and expression), names are the
 // member names the pointer or path reads first, in order.
-func keptVerdicts(filter string, names []string, keep func(row any) bool) func(row any) bool {
-	return func(row any) bool {
-		f, depth, ok := frozenScope(row, names)
-		if !ok {
-			return keep(row)
-		}
+func keptVerdicts(filter string, names []string, keep func(row any) bool) rowFilter {
+	kept := func(f *Frozen, depth int) (match, known bool) {
 		if k := f.verdict.Load(); k != nil && k.filter == filter && k.depth == depth {
-			return k.match
+			return k.match, true
 		}
-		match := keep(row)
-		f.verdict.Store(&keptVerdict{filter: filter, depth: depth, match: match})
-		return match
+		return false, false
+	}
+	return rowFilter{
+		match: func(row any) bool {
+			f, depth, ok := frozenScope(row, names)
+			if !ok {
+				return keep(row)
+			}
+			if match, known := kept(f, depth); known {
+				return match
+			}
+			match := keep(row)
+			f.verdict.Store(&keptVerdict{filter: filter, depth: depth, match: match})
+			return match
+		},
+		kept: func(parts any) (match, known bool) {
+			if f, depth, ok := frozenScope(parts, names); ok {
+				return kept(f, depth)
+			}
+			return false, false
+		},
 	}
 }
 

@@ -412,6 +412,18 @@ func (v View) Len() int { return len(v.sessions) }
 // instant.
 func (v View) Snapshot(i int) Snapshot { return v.sessions[i].snapshot(v.Now) }
 
+// Kept returns the state session i shows now but the clock's fields, as
+// its last snapshot kept it (Snapshot.Kept), to read only; nil when the
+// session has changed since (its next snapshot keeps a new one). It
+// copies nothing: what a renderer keeps of that state can be found
+// without a snapshot.
+func (v View) Kept(i int) *Snapshot {
+	s := v.sessions[i]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.kept
+}
+
 // Len returns the number of sessions.
 func (r *Registry) Len() int {
 	r.mu.RLock()

@@ -455,3 +455,34 @@ func TestViewVersionFollowsEveryChange(t *testing.T) {
 		}
 	}
 }
+
+// TestViewKept: a view reads a session's kept state without a snapshot —
+// the one its snapshots are copied from, across the clock's movement —
+// and nil once the session has changed, until the next snapshot.
+func TestViewKept(t *testing.T) {
+	r, clk := fixture(t)
+	openStarted(t, r)
+	v := r.View()
+	if got := v.Kept(0); got != nil {
+		t.Fatalf("kept state before any snapshot: %p, want nil", got)
+	}
+	snap := v.Snapshot(0)
+	if got, want := v.Kept(0), snap.Kept(); got != want {
+		t.Fatalf("kept state after a snapshot: %p, want the snapshot's %p", got, want)
+	}
+	clk.Advance(time.Minute)
+	later := r.View()
+	if got, want := later.Kept(0), snap.Kept(); got != want {
+		t.Fatalf("kept state a minute later: %p, want %p", got, want)
+	}
+	if err := r.Patch(snap.ID, Update{Parameters: map[string]bool{"log_info": true}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := later.Kept(0); got != nil {
+		t.Fatalf("kept state after a PATCH: %p, want nil", got)
+	}
+	next := later.Snapshot(0)
+	if got := later.Kept(0); got != next.Kept() || got == snap.Kept() || !got.Parameters["log_info"] {
+		t.Fatalf("kept state after the next snapshot: %+v", got)
+	}
+}
