@@ -25,6 +25,7 @@
 //	Frozen.With(members...) *Overlay  fresh members laid over it; Overlay.With, .Without, .Fresh
 //	Frozen.WithIn(o, members) *Overlay  With, made in an Overlay the caller allocates
 //	NewRows(n, at) *Rows               an array whose elements are made when read; Rows.Map
+//	Rows.Peeked(peek) *Rows            with its rows' frozen parts readable unmade (kept filter verdicts)
 //	Decode(data) (any, error)          JSON → tree (int64 unless the number has . e E)
 //	ParseQuery(raw) Query              lower-cased keys, first duplicate wins, "" for no '='
 //	Query.Get(key) (string, bool), Query.Keys() []string
