@@ -46,16 +46,35 @@ type Outcome struct {
 	By []string
 	// Scenarios is how many scenarios ran.
 	Scenarios int
-	Duration  time.Duration
+	// Changed is how many exchanges the mutant changed. NotApplicable is
+	// true when, in front of a running server, it changed none and was not
+	// killed: that server never showed the behaviour the mutant breaks, so
+	// the mutant is neither a kill nor a survivor. (An embedded mutant runs
+	// in the profile that shows its behaviour, so there it is a survivor.)
+	Changed       int64
+	NotApplicable bool
+	Duration      time.Duration
 }
 
 // Report is the result of a campaign.
 type Report struct {
 	Outcomes []Outcome
 	// Excluded are mutants left out because the run's ledger records the
-	// deviation they reproduce.
+	// deviation they reproduce, or one that leaves out what they break.
 	Excluded []Mutant
 	Duration time.Duration
+}
+
+// Applicable returns the outcomes of the mutants that changed what the
+// target showed: the ones that are killed or survive.
+func (r *Report) Applicable() []Outcome {
+	var out []Outcome
+	for _, o := range r.Outcomes {
+		if !o.NotApplicable {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // Killed counts the killed mutants.
@@ -73,7 +92,7 @@ func (r *Report) Killed() int {
 func (r *Report) Survivors() []Outcome {
 	var out []Outcome
 	for _, o := range r.Outcomes {
-		if !o.Killed {
+		if !o.Killed && !o.NotApplicable {
 			out = append(out, o)
 		}
 	}
@@ -105,7 +124,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 	rep := &Report{}
 	var todo []Mutant
 	for _, m := range c.Mutants {
-		if running && m.Reproduces != "" && c.Ledger != "" && ledgerHas(c.Ledger, m.Reproduces) {
+		if running && c.Ledger != "" && m.LeftOutBy(c.Ledger) != "" {
 			rep.Excluded = append(rep.Excluded, m)
 			continue
 		}
@@ -133,7 +152,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 		base[cfg] = nil
 	}
 	for cfg := range base {
-		res, err := c.runOnce(ctx, cfg, Mutant{Name: "none"}, baseTags[cfg])
+		res, _, err := c.runOnce(ctx, cfg, Mutant{Name: "none"}, baseTags[cfg])
 		if err != nil {
 			return nil, fmt.Errorf("the suite without a mutant (%s): %w", cfg.name(), err)
 		}
@@ -164,7 +183,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 			defer func() { <-sem }()
 			t0 := time.Now()
 			cfg := cfgOf(m)
-			res, err := c.runOnce(ctx, cfg, m, m.Tags)
+			res, changed, err := c.runOnce(ctx, cfg, m, m.Tags)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -173,7 +192,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 				}
 				return
 			}
-			o := Outcome{Mutant: m, Scenarios: len(res.Scenarios), Duration: time.Since(t0)}
+			o := Outcome{Mutant: m, Scenarios: len(res.Scenarios), Changed: changed, Duration: time.Since(t0)}
 			for _, sc := range res.Scenarios {
 				was := base[cfg][key(sc)]
 				if (sc.Verdict == steps.Fails || sc.Verdict == steps.ChangedDeviation) && (was == steps.Conforms || was == steps.KnownDeviation) {
@@ -182,6 +201,7 @@ func Run(ctx context.Context, c Campaign) (*Report, error) {
 			}
 			sort.Strings(o.By)
 			o.Killed = len(o.By) > 0
+			o.NotApplicable = running && !o.Killed && changed == 0
 			rep.Outcomes = append(rep.Outcomes, o)
 			if c.Done != nil {
 				c.Done(o)
@@ -226,37 +246,51 @@ func profileLedger(profile string) string {
 
 // runOnce runs the scenarios selected by tags through a proxy with m's
 // rewrite, against a new embedded simulator in cfg's profile or against
-// the campaign's target.
-func (c Campaign) runOnce(ctx context.Context, cfg config, m Mutant, tags string) (*steps.Result, error) {
+// the campaign's target. It also returns how many exchanges the mutant
+// changed.
+func (c Campaign) runOnce(ctx context.Context, cfg config, m Mutant, tags string) (*steps.Result, int64, error) {
 	tgt := c.Target
 	if tgt.APIURL == "" {
 		t, stop, err := target.InProcess(ctx, cfg.profile, target.WithLogger(c.Logger))
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		defer stop()
 		tgt = t
 	}
 	up, err := url.Parse(tgt.APIURL)
 	if err != nil {
-		return nil, fmt.Errorf("API URL %q: %w", tgt.APIURL, err)
+		return nil, 0, fmt.Errorf("API URL %q: %w", tgt.APIURL, err)
 	}
 	env := Env{User: tgt.User, Password: tgt.Password, ReadOnlyUser: tgt.ReadOnlyUser}
-	proxyURL, stopProxy, err := serve(Proxy(up, m, env, c.Logger), c.Logger)
+	var changes applied
+	proxyURL, stopProxy, err := serve(watchedProxy(up, m, env, c.Logger, &changes), c.Logger)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer stopProxy()
 	tgt.APIURL = proxyURL
 	tgt.Name += " through mutant " + m.Name
 	res, err := steps.Run(ctx, tgt, steps.Options{Tags: tags, Ledger: cfg.ledger, Concurrency: c.Concurrency})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(res.Scenarios) == 0 {
-		return nil, errors.New("no scenario ran: check the mutant's tags " + tags)
+		return nil, 0, errors.New("no scenario ran: check the mutant's tags " + tags)
 	}
-	return res, nil
+	return res, changes.n.Load(), nil
+}
+
+// LeftOutBy returns the id of the deviation, recorded by the named ledger,
+// that leaves m out of a campaign judged with it: the one m reproduces, or
+// one under which what m breaks does not exist (Moot); "" when none does.
+func (m Mutant) LeftOutBy(ledger string) string {
+	for _, id := range append([]string{m.Reproduces}, m.Moot...) {
+		if id != "" && ledgerHas(ledger, id) {
+			return id
+		}
+	}
+	return ""
 }
 
 // ledgerHas reports whether the named embedded ledger records id.

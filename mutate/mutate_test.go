@@ -1,9 +1,11 @@
 package mutate
 
 import (
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"regexp"
 	"strings"
 	"testing"
@@ -46,6 +48,11 @@ func TestMutantsTable(t *testing.T) {
 			t.Errorf("%s: reproduces %q, which ledger %s does not record", m.Name, m.Reproduces, observed)
 		case m.Reproduces != "" && m.Profile != documented:
 			t.Errorf("%s: reproduces a known deviation, so it runs against the documented profile, not %s", m.Name, m.Profile)
+		}
+		for _, id := range m.Moot {
+			if !recordedByALedger(t, id) {
+				t.Errorf("%s: moot under %q, which no ledger in features/deviations records", m.Name, id)
+			}
 		}
 		for _, id := range append([]string{m.Breaks}, m.Also...) {
 			if !strings.Contains(rows[id], "`"+m.Name+"`") {
@@ -119,4 +126,18 @@ func mutantNamed(t *testing.T, name string) Mutant {
 func has(l *steps.Ledger, id string) bool {
 	_, ok := l.Entry(id)
 	return ok
+}
+
+func recordedByALedger(t *testing.T, id string) bool {
+	t.Helper()
+	files, err := fs.Glob(featuresFS, "deviations/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no ledgers in features/deviations: %v", err)
+	}
+	for _, f := range files {
+		if ledgerHas(strings.TrimSuffix(path.Base(f), ".yaml"), id) {
+			return true
+		}
+	}
+	return false
 }

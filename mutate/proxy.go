@@ -24,7 +24,13 @@ type Env struct {
 // it, so that the server builds its links from the proxy's address, as it
 // would from its own.
 func Proxy(upstream *url.URL, m Mutant, env Env, logger *slog.Logger) http.Handler {
-	rp := &httputil.ReverseProxy{
+	return watchedProxy(upstream, m, env, logger, nil)
+}
+
+// watchedProxy is Proxy that, when a is not nil, counts in a the exchanges
+// the mutant changed.
+func watchedProxy(upstream *url.URL, m Mutant, env Env, logger *slog.Logger, a *applied) http.Handler {
+	var rp http.Handler = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(upstream)
 			pr.Out.Host = pr.In.Host
@@ -34,7 +40,10 @@ func Proxy(upstream *url.URL, m Mutant, env Env, logger *slog.Logger) http.Handl
 	if m.Rewrite == nil {
 		return rp
 	}
-	return m.Rewrite(env)(rp)
+	if a == nil {
+		return m.Rewrite(env)(rp)
+	}
+	return a.outer(m.Rewrite(env)(a.inner(rp)))
 }
 
 // serve serves h on a new loopback port and returns its base URL and a

@@ -100,6 +100,10 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintf(stdout, "killed    %-38s by %d of %d scenarios, e.g. %s (%s)\n", o.Mutant.Name, len(o.By), o.Scenarios, o.By[0], o.Duration.Round(time.Second/10))
 			return
 		}
+		if o.NotApplicable {
+			fmt.Fprintf(stdout, "n/a       %-38s changed no exchange in %d scenarios: the target never showed what it breaks (%s)\n", o.Mutant.Name, o.Scenarios, o.Duration.Round(time.Second/10))
+			return
+		}
 		fmt.Fprintf(stdout, "SURVIVED  %-38s %d scenarios ran (%s)\n", o.Mutant.Name, o.Scenarios, o.Duration.Round(time.Second/10))
 	}
 	rep, err := mutate.Run(ctx, c)
@@ -107,7 +111,11 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail("%v", err)
 	}
 	for _, m := range rep.Excluded {
-		fmt.Fprintf(stdout, "excluded  %-38s reproduces %s, which ledger %s records\n", m.Name, m.Reproduces, c.Ledger)
+		if id := m.LeftOutBy(c.Ledger); id == m.Reproduces {
+			fmt.Fprintf(stdout, "excluded  %-38s reproduces %s, which ledger %s records\n", m.Name, id, c.Ledger)
+		} else {
+			fmt.Fprintf(stdout, "excluded  %-38s breaks what %s leaves out, which ledger %s records\n", m.Name, id, c.Ledger)
+		}
 	}
 	survivors := rep.Survivors()
 	if len(survivors) > 0 {
@@ -116,8 +124,11 @@ func runMutate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			fmt.Fprintf(stdout, "  %s: %s %q (features/README.md)\n", o.Mutant.Name, o.Mutant.Breaks, o.Mutant.Statement)
 		}
 	}
+	if n := len(rep.Outcomes) - len(rep.Applicable()); n > 0 {
+		fmt.Fprintf(stdout, "\n%d mutants not applicable: they changed no exchange with this target, which does not show the documented behaviour they break (its ledger records how it departs)\n", n)
+	}
 	fmt.Fprintf(stdout, "\ncampaign took %s\n", rep.Duration.Round(time.Second))
-	fmt.Fprintf(stdout, "killed %d/%d mutants\n", rep.Killed(), len(rep.Outcomes))
+	fmt.Fprintf(stdout, "killed %d/%d mutants\n", rep.Killed(), len(rep.Applicable()))
 	if len(survivors) > 0 {
 		return verifyFail
 	}
