@@ -27,19 +27,15 @@ is what TestDocumentsMatchRealMaxScale compares the simulator's documents with.
 `
 
 func runCapture(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var t capture.Target
+	var c connFlags
 	fs := newFlagSet("capture", captureUsage, stderr)
-	fs.StringVar(&t.API, "api", "", "REST API `URL` of the target (e.g. http://127.0.0.1:8989)")
-	fs.StringVar(&t.RWSplit, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router)")
-	fs.StringVar(&t.ReadConn, "sql-rconn", "", "`HOST:PORT` of the target's readconnroute listener (Read-Connection-Router)")
-	fs.StringVar(&t.User, "user", "admin", "REST API admin user")
-	fs.StringVar(&t.Password, "password", "mariadb", "REST API admin password")
-	fs.StringVar(&t.SQLUser, "sql-user", "maxuser", "SQL user the clients log in as")
-	fs.StringVar(&t.SQLPassword, "sql-password", "maxpwd", "password of --sql-user")
+	c.define(fs, false)
 	out := fs.String("out", "", "`DIR` to write the transcripts into (created; files there of the same names are replaced)")
 	if status, ok := parseFlags(fs, args); !ok {
 		return status
 	}
+	t := capture.Target{API: c.apiURL, RWSplit: c.sqlAddr, ReadConn: c.sqlRConnAddr,
+		User: c.user, Password: c.password, SQLUser: c.sqlUser, SQLPassword: c.sqlPassword}
 	if t.API == "" || t.RWSplit == "" || t.ReadConn == "" || *out == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "mxharness capture: --api, --sql, --sql-rconn and --out are required; no arguments")
 		return 2

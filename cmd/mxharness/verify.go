@@ -126,10 +126,8 @@ func unwrapPath(err error) error {
 type verifyConfig struct {
 	profile string // simulator profile of the embedded target
 
-	apiURL, sqlAddr, sqlRConnAddr string // a running server; "" = embedded
-	user, password                string // REST admin account
-	roUser, roPassword            string // REST read-only account ("" = scenarios that need it skip)
-	sqlUser, sqlPassword          string // SQL account of the clients the scenarios connect
+	connFlags                 // a running server ("" = embedded) and its accounts
+	roUser, roPassword string // REST read-only account ("" = scenarios that need it skip)
 
 	tags      string
 	outputs   outputs
@@ -196,18 +194,36 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return runEmbedded(ctx, cfg, stdout, stderr)
 }
 
+// connFlags name a running target and the accounts to reach it with: the
+// flags verify, mutate and capture share.
+type connFlags struct {
+	apiURL, sqlAddr, sqlRConnAddr string // "" = embedded
+	user, password                string // REST admin account
+	sqlUser, sqlPassword          string // SQL account of the clients
+}
+
+// define defines c's flags on fs. forSuite adds what the suite does
+// without one (verify and mutate run it; capture does not).
+func (c *connFlags) define(fs *flag.FlagSet, forSuite bool) {
+	api, sql, rconn := "", "", ""
+	if forSuite {
+		api, sql, rconn = "; without it the suite runs against an embedded simulator", "; required with --api", "; scenarios that need it skip without it"
+	}
+	fs.StringVar(&c.apiURL, "api", "", "REST API `URL` of a running MaxScale or mxharness serve (e.g. http://127.0.0.1:8989)"+api)
+	fs.StringVar(&c.sqlAddr, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router)"+sql)
+	fs.StringVar(&c.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the target's readconnroute listener (Read-Connection-Router)"+rconn)
+	fs.StringVar(&c.user, "user", "admin", "REST API admin user")
+	fs.StringVar(&c.password, "password", "mariadb", "REST API admin password")
+	fs.StringVar(&c.sqlUser, "sql-user", "maxuser", "SQL user the clients log in as")
+	fs.StringVar(&c.sqlPassword, "sql-password", "maxpwd", "password of --sql-user")
+}
+
 // targetFlags defines the flags that name a running target and its accounts,
 // shared by verify and mutate, which both drive the suite against one.
 func (cfg *verifyConfig) targetFlags(fs *flag.FlagSet) {
-	fs.StringVar(&cfg.apiURL, "api", "", "REST API `URL` of a running MaxScale or mxharness serve (e.g. http://127.0.0.1:8989); without it the suite runs against an embedded simulator")
-	fs.StringVar(&cfg.sqlAddr, "sql", "", "`HOST:PORT` of the target's readwritesplit listener (RW-Split-Router); required with --api")
-	fs.StringVar(&cfg.sqlRConnAddr, "sql-rconn", "", "`HOST:PORT` of the target's readconnroute listener (Read-Connection-Router); scenarios that need it skip without it")
-	fs.StringVar(&cfg.user, "user", "admin", "REST API admin user")
-	fs.StringVar(&cfg.password, "password", "mariadb", "REST API admin password")
+	cfg.connFlags.define(fs, true)
 	fs.StringVar(&cfg.roUser, "ro-user", "", "REST API read-only (basic) user; scenarios that need one skip without it (embedded: basic)")
 	fs.StringVar(&cfg.roPassword, "ro-password", "", "password of --ro-user")
-	fs.StringVar(&cfg.sqlUser, "sql-user", "maxuser", "SQL user the scenarios' clients log in as")
-	fs.StringVar(&cfg.sqlPassword, "sql-password", "maxpwd", "password of --sql-user")
 }
 
 // parseVerifyFlags parses and checks verify's flags. It returns

@@ -202,7 +202,7 @@ func TestCheckTarget(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := verifyConfig{apiURL: tc.api, sqlAddr: tc.sql, user: tc.user, password: "mariadb"}
+			cfg := verifyConfig{connFlags: connFlags{apiURL: tc.api, sqlAddr: tc.sql, user: tc.user, password: "mariadb"}}
 			err := checkTarget(t.Context(), urlTarget(cfg))
 			if tc.wantErr == "" {
 				if err != nil {
