@@ -75,3 +75,20 @@ func TestCampaignAgainstAServerWithoutTheBehaviour(t *testing.T) {
 		t.Errorf("kill-answers-202 against the %s profile: %+v, survivors %d", observed, o, len(rep.Survivors()))
 	}
 }
+
+// A ledger leaves a mutant out when it records the deviation the mutant
+// reproduces, or one under which what it breaks does not exist.
+func TestLeftOutBy(t *testing.T) {
+	for _, tc := range []struct{ mutant, ledger, want string }{
+		{"filter-ne-as-eq", "maxscale-23.08", "filter-expressions-ignored"},
+		{"filter-ne-as-eq", "maxscale-24.02", ""},
+		{"jsonpath-first-filter-only", "maxscale-23.08", "jsonpath-filter-ignored"},
+		{"unknown-id-empty-404", "maxscale-24.02", "unknown-id-empty-404"},
+		{"unknown-id-empty-404", "maxscale-23.08", ""},
+		{"rdns-ignored", "maxscale-24.02", ""},
+	} {
+		if got := mutantNamed(t, tc.mutant).LeftOutBy(tc.ledger); got != tc.want {
+			t.Errorf("%s under %s: left out by %q, want %q", tc.mutant, tc.ledger, got, tc.want)
+		}
+	}
+}
