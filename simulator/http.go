@@ -42,6 +42,10 @@ type reply struct {
 	// etag, when set, is the ETag of doc, derived by the handler from
 	// what doc is made of instead of from doc itself.
 	etag string
+	// keepAs, when set, is the key under which the body of the shaped
+	// doc is kept (clockFreeKey); body is that body, when it was kept.
+	keepAs string
+	body   []byte
 }
 
 // operation is the handler of one operationId.
@@ -342,6 +346,13 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header["ETag"] = []string{etag}
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
+	if rep.keepAs != "" {
+		if body, ok := s.docs.get(rep.keepAs); ok {
+			rep.body = body // shaped and encoded for an earlier request
+			s.send(w, r, method, rep)
+			return
+		}
+	}
 	shaped, logged, err := s.shape(r, q, rep.doc)
 	if s.profile.observed(devStaleError) {
 		s.pending.Add(logged...) // shows up in the next error reply, on any request
@@ -349,6 +360,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	var shapeErr *jsonapi.Error
 	if errors.As(err, &shapeErr) {
 		rep.status, rep.doc = shapeErr.Status, s.errorDocument(shapeErr.Details, true)
+		rep.keepAs = ""
 	} else {
 		rep.doc = shaped
 	}
@@ -499,26 +511,45 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	h["X-XSS-Protection"] = []string{"1"}
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
-	hasBody := rep.doc != nil && rep.status != http.StatusNoContent
+	hasBody := (rep.doc != nil || rep.body != nil) && rep.status != http.StatusNoContent
 	if hasBody {
 		h.Set("Content-Type", "application/json")
 	} else {
 		h["Content-Type"] = nil // no sniffing: MaxScale sends none without a body
 	}
-	if method == http.MethodHead {
+	switch {
+	case method == http.MethodHead:
 		hasBody = false
 		h.Set("Content-Length", "0")
+	case hasBody && rep.body != nil:
+		h.Set("Content-Length", strconv.Itoa(len(rep.body)))
 	}
 	s.logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rep.status)
 	w.WriteHeader(rep.status)
-	if hasBody {
-		// Streamed in ~32 KiB writes as it is encoded: no buffer of the
-		// reply's size (32 MB for 10,000 sessions) to fault in and
-		// collect, and the client reads the first rows of a collection
-		// while the others are encoded.
-		if err := jsonapi.MarshalTo(w, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery))); err != nil {
+	if !hasBody {
+		return
+	}
+	if rep.body != nil {
+		if _, err := w.Write(rep.body); err != nil {
 			s.logger.DebugContext(r.Context(), "reply not written", "err", err)
 		}
+		return
+	}
+	// Streamed in ~32 KiB writes as it is encoded: no buffer of the
+	// reply's size (32 MB for 10,000 sessions) to fault in and collect,
+	// and the client reads the first rows of a collection while the
+	// others are encoded. A body to keep is copied as it is written.
+	out, kept := io.Writer(w), (*bodyCopy)(nil)
+	if rep.keepAs != "" {
+		kept = &bodyCopy{hint: s.docs.sizeHint(rep.keepAs)}
+		out = io.MultiWriter(w, kept)
+	}
+	if err := jsonapi.MarshalTo(out, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery))); err != nil {
+		s.logger.DebugContext(r.Context(), "reply not written", "err", err)
+		return
+	}
+	if body := kept.kept(); body != nil {
+		s.docs.put(rep.keepAs, body)
 	}
 }
 

@@ -54,6 +54,7 @@ type Server struct {
 	templates   []template
 	lastMod     *jsonapi.LastModified
 	pending     jsonapi.ErrorBuffer
+	docs        docCache    // bodies of clock-free collection GETs (clockFreeKey)
 	startedAt   time.Time   // MaxScale's started_at, for /v1/maxscale
 	tagSeed     uint64      // random: collection ETags of two servers never meet (collectionTag)
 	notFoundLog logThrottle // MaxScale's log throttling of "<x> is not a <type>" (not-found-error-throttled)

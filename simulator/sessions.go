@@ -88,7 +88,9 @@ func (s *Server) unknownSession(q *request) reply {
 // moves), the collection is lazy: its rows are snapshotted and rendered
 // only when the shaping or the encoder reads them, and its tag comes from
 // the view's version and instant (collectionTag), so a page of 100 out of
-// 100,000 sessions renders 100. The documented profile's tag must stay
+// 100,000 sessions renders 100; a body that cannot show the clock is kept
+// for the next GET of the same query and version (clockFreeKey). The
+// documented profile's tag must stay
 // equal while nothing is modified through the API, whatever the clock
 // and the clients do: it hashes every row's content (etagOf), from rows
 // rendered once, eagerly. So does a reverse-DNS request, whose names the
@@ -109,6 +111,7 @@ func (s *Server) listSessions(q *request) reply {
 			return peekRows(lo, hi, kept)
 		})
 		rep.etag = s.collectionTag(view, q.base)
+		rep.keepAs = clockFreeKey(view, q)
 	} else {
 		rows := make([]any, view.Len())
 		for i := range rows {

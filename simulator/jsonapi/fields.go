@@ -46,6 +46,24 @@ func parseFields(typ, value string) fieldsParam {
 	return f
 }
 
+// FieldsAvoid reports whether q has a sparse fieldset for typ that selects
+// something, and none of its paths is empty (the whole member) or begins
+// with one of keys: then what `fields[typ]` keeps of a resource of that
+// type does not hold those members.
+func (q Query) FieldsAvoid(typ string, keys []string) bool {
+	value, _ := q.Get("fields[" + typ + "]")
+	f := parseFields(typ, value)
+	if len(f.paths) == 0 {
+		return false // no fieldset, or one that does nothing
+	}
+	for _, path := range f.paths {
+		if len(path) == 0 || slices.Contains(keys, path[0]) {
+			return false
+		}
+	}
+	return true
+}
+
 // apply returns doc with sparse fieldsets applied to `data` (each element
 // of an array, or the single resource). doc itself is not modified.
 func (f fieldsParam) apply(doc map[string]any) map[string]any {

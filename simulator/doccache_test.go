@@ -1,0 +1,160 @@
+package simulator
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mxharness/mxharness/simulator/seed"
+)
+
+// TestClockFreeBodies: the body of a collection GET whose fieldset reads
+// none of the clock's members is kept (docCache) and served again while no
+// session changes. Each body must be the one a fresh rendering gives — a
+// query with a parameter no one reads, which is never kept under the same
+// key — after each kind of change a row can show, and the clock's
+// movement must not change it. Bodies that may show the clock are not
+// kept.
+func TestClockFreeBodies(t *testing.T) {
+	s := startSim(t, nil)
+	s.clock.Freeze()
+	synthetic := func(user string) string {
+		t.Helper()
+		id, err := s.Server.Registry().CreateSynthetic(seed.Session{Service: "RW-Split-Router", User: user, Remote: "10.0.0.1",
+			ConnectionAttributes: map[string]string{"_client_name": "libmariadb"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	get := func(query string) response {
+		t.Helper()
+		r := s.api(t, "GET", "/v1/sessions"+query, "")
+		if r.status != http.StatusOK {
+			t.Fatalf("GET /v1/sessions%s: status %d\n%s", query, r.status, r.body)
+		}
+		return r
+	}
+	renders := 0
+	fresh := func(query string) []byte {
+		t.Helper()
+		renders++
+		return get(fmt.Sprintf("%s&unread=%d", query, renders)).body
+	}
+	const query = "?fields[sessions]=user,state,parameters,client/connection_attributes/_client_name"
+	id := synthetic("app")
+	synthetic("other")
+
+	first := get(query)
+	if want := fresh(query); !bytes.Equal(first.body, want) {
+		t.Fatalf("first body differs from a fresh rendering:\n%s\nwant\n%s", first.body, want)
+	}
+	eventually(t, "the body is kept", func() bool { return holds(&s.Server.docs, first.body) })
+	again := get(query)
+	if !bytes.Equal(again.body, first.body) {
+		t.Errorf("second body differs from the first:\n%s\nwant\n%s", again.body, first.body)
+	}
+	s.clock.Advance(time.Minute)
+	later := get(query)
+	if !bytes.Equal(later.body, first.body) {
+		t.Errorf("the clock changed a clock-free body:\n%s\nwas\n%s", later.body, first.body)
+	}
+	if later.header.Get("ETag") == first.header.Get("ETag") {
+		t.Errorf("the tag stayed %s while the clock ran (etag-changes-on-every-get)", later.header.Get("ETag"))
+	}
+
+	var other string
+	for _, step := range []struct {
+		name, shows string
+		change      func()
+	}{
+		{"a PATCH", `"log_info": true`, func() {
+			wantStatus(t, "PATCH", s.api(t, "PATCH", "/v1/sessions/"+id,
+				`{"data":{"attributes":{"parameters":{"log_info":true}}}}`), http.StatusOK, "")
+		}},
+		{"a new session", `"user": "newcomer"`, func() { other = synthetic("newcomer") }},
+		{"a killed session", "", func() {
+			wantStatus(t, "DELETE", s.api(t, "DELETE", "/v1/sessions/"+other, ""), http.StatusOK, "")
+		}},
+	} {
+		before := get(query).body
+		step.change()
+		after := get(query).body
+		if bytes.Equal(after, before) {
+			t.Errorf("%s: the body did not change", step.name)
+		}
+		if want := fresh(query); !bytes.Equal(after, want) {
+			t.Errorf("%s: body differs from a fresh rendering:\n%s\nwant\n%s", step.name, after, want)
+		}
+		if step.shows != "" && !strings.Contains(string(after), step.shows) {
+			t.Errorf("%s: body does not show %s:\n%s", step.name, step.shows, after)
+		}
+	}
+
+	// A real client's query moves the version: the client's own session
+	// shows in the next body.
+	s.clock.Unfreeze()
+	conn, clientID := s.dial(t, "RW-Split-Router")
+	queryInt(t, conn, "SELECT 1")
+	withClient := get(query).body
+	if !strings.Contains(string(withClient), `"id": "`+clientID+`"`) {
+		t.Errorf("the real client's session %s is not in the body:\n%s", clientID, withClient)
+	}
+
+	for _, q := range []string{
+		"?fields[sessions]=user,idle",                                // the clock's member
+		"?fields[sessions]=/",                                        // all of attributes
+		"?fields[sessions]=user&filter=/attributes/user=%22app%22",   // a filter
+		"?fields[sessions]=user,remote",                              // laid over as the clock's are
+		"?fields[sessions]=",                                         // no fieldset at all
+		"?fields[services]=user",                                     // another type's
+		"?page[size]=1",                                              // the whole rows
+		"?fields[sessions]=client/connection_attributes&pretty=true", // kept, for contrast
+	} {
+		body := get(q).body
+		kept := strings.HasSuffix(q, "pretty=true")
+		if kept {
+			eventually(t, q+" is kept", func() bool { return holds(&s.Server.docs, body) })
+		} else if holds(&s.Server.docs, body) {
+			t.Errorf("GET /v1/sessions%s: body kept, but it may show the clock", q)
+		}
+	}
+}
+
+// TestDocCache: the cache keeps the most recently used bodies within its
+// bounds.
+func TestDocCache(t *testing.T) {
+	var c docCache
+	for i := range keptDocs + 1 {
+		c.put(fmt.Sprint(i), []byte{byte(i)})
+	}
+	if _, ok := c.get("0"); ok {
+		t.Errorf("the least recently used of %d bodies is still kept", keptDocs+1)
+	}
+	if body, ok := c.get("1"); !ok || body[0] != 1 {
+		t.Errorf("get(1) = %v, %v", body, ok)
+	}
+	c.put("big", make([]byte, keptDocBytes)) // pushes out all but itself
+	if _, ok := c.get("1"); ok || len(c.entries) != 1 || c.size != keptDocBytes {
+		t.Errorf("after a body of %d bytes: %d entries, %d bytes", keptDocBytes, len(c.entries), c.size)
+	}
+	c.put("big", []byte("x"))
+	if body, _ := c.get("big"); string(body) != "x" || c.size != 1 {
+		t.Errorf("a body put again under its key: %q, size %d", body, c.size)
+	}
+	c.put("huge", make([]byte, keptDocBytes+1))
+	if _, ok := c.get("huge"); ok {
+		t.Error("a body beyond the bound was kept")
+	}
+}
+
+// holds reports whether c keeps body, under any key.
+func holds(c *docCache, body []byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.ContainsFunc(c.entries, func(e keptDoc) bool { return bytes.Equal(e.body, body) })
+}
