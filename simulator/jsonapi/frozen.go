@@ -56,10 +56,28 @@ func Freeze(build func() map[string]any) *Frozen {
 // Value builds the frozen object.
 func (f *Frozen) Value() map[string]any { return f.build() }
 
-// Member is one member of an object.
+// Member is one member of an object. A Value laid over a Frozen may also
+// be a *float64, *int64 or *string, which stands for the value it points
+// at: a renderer that keeps a row's clock values in the row's own
+// allocation lays them over without boxing each (an allocation per value
+// per row). Readers (Fresh, Value, the query language) see the value; the
+// pointee must not change while the overlay is read.
 type Member struct {
 	Key   string
 	Value any
+}
+
+// deref is the value a Member's Value stands for.
+func deref(v any) any {
+	switch x := v.(type) {
+	case *float64:
+		return *x
+	case *int64:
+		return *x
+	case *string:
+		return *x
+	}
+	return v
 }
 
 // Overlay is a Frozen object with members laid over it: added, or in
@@ -119,7 +137,7 @@ func (o *Overlay) Without(keys ...string) *Overlay {
 func (o *Overlay) Fresh(key string) (any, bool) {
 	for _, m := range o.fresh {
 		if m.Key == key {
-			return m.Value, true
+			return deref(m.Value), true
 		}
 	}
 	return nil, false
@@ -135,7 +153,7 @@ func (o *Overlay) Value() map[string]any {
 		}
 	}
 	for _, m := range o.fresh {
-		out[m.Key] = m.Value
+		out[m.Key] = deref(m.Value)
 	}
 	return out
 }

@@ -184,6 +184,13 @@ func (e *encoder) newline(depth int) {
 	}
 }
 
+// real writes a float as jansson does; NaN and infinities, written as
+// null, do not give the value back.
+func (e *encoder) real(x float64) {
+	e.lossy = e.lossy || math.IsNaN(x) || math.IsInf(x, 0)
+	e.buf = AppendReal(e.buf, x)
+}
+
 func (e *encoder) value(v any, depth int) {
 	switch x := v.(type) {
 	case nil:
@@ -215,11 +222,15 @@ func (e *encoder) value(v any, depth int) {
 	case uint8:
 		e.int(int64(x))
 	case float64:
-		e.lossy = e.lossy || math.IsNaN(x) || math.IsInf(x, 0)
-		e.buf = AppendReal(e.buf, x)
+		e.real(x)
 	case float32:
-		e.lossy = e.lossy || math.IsNaN(float64(x)) || math.IsInf(float64(x), 0)
-		e.buf = AppendReal(e.buf, float64(x))
+		e.real(float64(x))
+	case *float64: // a Member's value in place (Member)
+		e.real(*x)
+	case *int64:
+		e.int(*x)
+	case *string:
+		e.str(*x)
 	case map[string]any:
 		for i, m := range e.sortedMembers(depth, x) {
 			e.openMember(i, m.key, depth)
