@@ -124,8 +124,17 @@ func (f fieldsParam) resource(v any) any {
 		if !present {
 			continue
 		}
+		_, fresh := o.Fresh(member)
 		out.fresh = slices.DeleteFunc(out.fresh, func(m Member) bool { return m.Key == member })
-		if selected, ok := f.selectMember(orig); ok {
+		selected, ok := any(nil), false
+		if fresh {
+			selected, ok = f.selectMember(orig)
+		} else {
+			// A frozen member (a session's relationships): what the
+			// paths select of it depends on o's Frozen alone.
+			selected, ok = f.selectKept(o.base, member, orig)
+		}
+		if ok {
 			out.fresh = append(out.fresh, Member{Key: member, Value: selected})
 		} else if !slices.Contains(out.omit, member) {
 			out.omit = append(slices.Clip(out.omit), member)
@@ -163,7 +172,7 @@ func (f fieldsParam) selectMember(v any) (any, bool) {
 		}
 	}
 	if o, ok := v.(*Overlay); ok && f.readsFrozenOnly(o) {
-		return f.selectKept(o)
+		return f.selectKept(o.base, "", o)
 	}
 	selected := f.selectPaths(v)
 	return selected, len(selected) > 0
@@ -183,28 +192,32 @@ func (f fieldsParam) readsFrozenOnly(o *Overlay) bool {
 	return true
 }
 
-// keptSelection is what a fieldset selected of a Frozen object, encoded
-// compactly; sel is nil when it selected nothing.
+// keptSelection is what a fieldset selected of a Frozen object or of one
+// of its frozen members, encoded compactly; sel is nil when it selected
+// nothing.
 type keptSelection struct {
 	fields string
+	member string // the frozen member selected from; "" for the object
 	sel    raw
 }
 
-// selectKept is selectPaths of an overlay whose fresh members the paths do
-// not read. The selection is kept with the Frozen, encoded, for the next
-// request of the same fieldset (the last one only: a client polls with
-// one): `fields` over 10,000 sessions built and encoded the same small
-// maps for every row on every GET. A selection whose encoding would not
-// give its values back (invalid UTF-8…) is not kept.
-func (f fieldsParam) selectKept(o *Overlay) (any, bool) {
-	if k := o.base.selection.Load(); k != nil && k.fields == f.value {
+// selectKept is selectPaths of obj, which is what holder shows of member
+// (an overlay of holder whose fresh members the paths do not read, for
+// ""): the selection depends on holder alone. It is kept with holder,
+// encoded, for the next request of the same fieldset (the last one only:
+// a client polls with one): `fields` over 10,000 sessions built and
+// encoded the same small maps for every row on every GET, and scanned
+// each session's relationships for its paths. A selection whose encoding
+// would not give its values back (invalid UTF-8…) is not kept.
+func (f fieldsParam) selectKept(holder *Frozen, member string, obj any) (any, bool) {
+	if k := holder.selection.Load(); k != nil && k.fields == f.value && k.member == member {
 		if k.sel == nil {
 			return nil, false
 		}
 		return k.sel, true
 	}
-	selected := f.selectPaths(o)
-	k := &keptSelection{fields: f.value}
+	selected := f.selectPaths(obj)
+	k := &keptSelection{fields: f.value, member: member}
 	if len(selected) > 0 {
 		e := getEncoder(false, nil)
 		e.value(selected, 0)
@@ -215,7 +228,7 @@ func (f fieldsParam) selectKept(o *Overlay) (any, bool) {
 			return selected, true
 		}
 	}
-	o.base.selection.Store(k)
+	holder.selection.Store(k)
 	return selected, len(selected) > 0
 }
 
