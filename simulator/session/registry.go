@@ -418,10 +418,7 @@ func (v View) Snapshot(i int) Snapshot { return v.sessions[i].snapshot(v.Now) }
 // copies nothing: what a renderer keeps of that state can be found
 // without a snapshot.
 func (v View) Kept(i int) *Snapshot {
-	s := v.sessions[i]
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.kept
+	return v.sessions[i].kept.Load()
 }
 
 // Len returns the number of sessions.

@@ -95,8 +95,10 @@ type Session struct {
 	// kept is the state the last snapshot showed, but the clock's fields;
 	// every change a snapshot shows drops it (changedLocked). A GET of
 	// 10,000 idle sessions copied their parameters, filters, queries,
-	// log and memory out of every one of them, every time.
-	kept *Snapshot
+	// log and memory out of every one of them, every time. Set under mu;
+	// read without it by View.Kept, which a filter calls for every session
+	// it peeks (the state it points at never changes).
+	kept atomic.Pointer[Snapshot]
 
 	memo atomic.Value // Snapshot.Memo
 
@@ -107,7 +109,7 @@ type Session struct {
 // kept state goes and the registry's version moves on, both while s.mu is
 // held, so that a snapshot taken after the change sees the new version.
 func (s *Session) changedLocked() {
-	s.kept = nil
+	s.kept.Store(nil)
 	s.service.reg.version.Add(1)
 }
 

@@ -124,10 +124,12 @@ const (
 func (s *Session) snapshot(now time.Time) Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.kept == nil {
-		s.kept = s.stateLocked()
+	kept := s.kept.Load()
+	if kept == nil {
+		kept = s.stateLocked()
+		s.kept.Store(kept)
 	}
-	snap := *s.kept
+	snap := *kept
 	snap.SecondsAlive = now.Sub(s.created).Seconds()
 	snap.Idle = s.idleLocked(now)
 	snap.IOActivity = s.ioActivityLocked(now)
