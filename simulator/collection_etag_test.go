@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/mxharness/mxharness/simulator/jsonapi"
-	"github.com/mxharness/mxharness/simulator/seed"
 )
 
 // TestCollectionETag: in the default profile the collection's ETag comes
@@ -30,14 +29,7 @@ func TestCollectionETag(t *testing.T) {
 		}
 		return r.header.Get("ETag")
 	}
-	synthetic := func(user string) string {
-		t.Helper()
-		id, err := s.Server.Registry().CreateSynthetic(seed.Session{Service: "RW-Split-Router", User: user, Remote: "10.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
+	synthetic := func(user string) string { return s.synthetic(t, user, nil) }
 	s.clock.Freeze()
 	empty := tag("")
 	s.clock.Advance(time.Second)

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mxharness/mxharness/simulator/seed"
 )
 
 // TestClockFreeBodies: the body of a collection GET whose fieldset reads
@@ -23,22 +21,9 @@ func TestClockFreeBodies(t *testing.T) {
 	s := startSim(t, nil)
 	s.clock.Freeze()
 	synthetic := func(user string) string {
-		t.Helper()
-		id, err := s.Server.Registry().CreateSynthetic(seed.Session{Service: "RW-Split-Router", User: user, Remote: "10.0.0.1",
-			ConnectionAttributes: map[string]string{"_client_name": "libmariadb"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
+		return s.synthetic(t, user, map[string]string{"_client_name": "libmariadb"})
 	}
-	get := func(query string) response {
-		t.Helper()
-		r := s.api(t, "GET", "/v1/sessions"+query, "")
-		if r.status != http.StatusOK {
-			t.Fatalf("GET /v1/sessions%s: status %d\n%s", query, r.status, r.body)
-		}
-		return r
-	}
+	get := func(query string) response { return s.getOK(t, "/v1/sessions"+query) }
 	renders := 0
 	fresh := func(query string) []byte {
 		t.Helper()
@@ -158,3 +143,75 @@ func holds(c *docCache, body []byte) bool {
 	defer c.mu.Unlock()
 	return slices.ContainsFunc(c.entries, func(e keptDoc) bool { return bytes.Equal(e.body, body) })
 }
+
+// TestRememberedMatches: at one registry version, a filter whose verdicts
+// read frozen parts only makes the rows it kept before (jsonapi.Matches).
+// What it keeps must follow every change of the rows — a PATCH of the
+// filtered member, a new and a killed session — and a filter on a member
+// the clock moves must follow the clock, which does not move the version.
+func TestRememberedMatches(t *testing.T) {
+	s := startSim(t, nil)
+	s.clock.Freeze()
+	synthetic := func(user string) string { return s.synthetic(t, user, nil) }
+	ids := func(query string) string { return s.listIDs(t, query) }
+	const logInfo = "filter=/attributes/parameters/log_info=eq(true)"
+	const named = "filter[attributes.user]=eq(%22app%22)"
+	ida, idb := synthetic("app"), synthetic("app")
+	a, b := &ida, &idb
+	other := synthetic("other")
+	patch := func(id *string, on bool) {
+		t.Helper()
+		wantStatus(t, "PATCH", s.api(t, "PATCH", "/v1/sessions/"+*id,
+			fmt.Sprintf(`{"data":{"attributes":{"parameters":{"log_info":%v}}}}`, on)), http.StatusOK, "")
+	}
+	var c string
+	for _, step := range []struct {
+		name           string
+		change         func()
+		logInfo, named func() []string
+	}{
+		{"at first", func() {}, none, list(a, b)},
+		{"nothing changed", func() {}, none, list(a, b)},
+		{"a PATCH", func() { patch(a, true) }, list(a), list(a, b)},
+		{"another PATCH", func() { patch(b, true) }, list(a, b), list(a, b)},
+		{"a PATCH back", func() { patch(a, false) }, list(b), list(a, b)},
+		{"a new session", func() { c = synthetic("app"); patch(&c, true) }, list(b, &c), list(a, b, &c)},
+		{"a killed session", func() {
+			wantStatus(t, "DELETE", s.api(t, "DELETE", "/v1/sessions/"+*b, ""), http.StatusOK, "")
+		}, list(&c), list(a, &c)},
+	} {
+		step.change()
+		for range 2 { // the second GET reads what the first kept
+			if got, want := ids(logInfo), strings.Join(step.logInfo(), ","); got != want {
+				t.Errorf("%s: %s kept %q, want %q", step.name, logInfo, got, want)
+			}
+			if got, want := ids(named), strings.Join(step.named(), ","); got != want {
+				t.Errorf("%s: %s kept %q, want %q", step.name, named, got, want)
+			}
+		}
+	}
+
+	// seconds_alive moves with the clock, not the version (a real: an
+	// integer never compares with it).
+	const alive = "filter=/attributes/seconds_alive=gt(30.0)"
+	if got := ids(alive); got != "" {
+		t.Errorf("at once: %s kept %q, want none", alive, got)
+	}
+	s.clock.Advance(time.Minute)
+	if got, want := ids(alive), *a+","+other+","+c; got != want {
+		t.Errorf("a minute later: %s kept %q, want %q", alive, got, want)
+	}
+}
+
+// list returns the ids the pointers point at when it is called.
+func list(ids ...*string) func() []string {
+	return func() []string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = *id
+		}
+		return out
+	}
+}
+
+func none() []string { return nil }

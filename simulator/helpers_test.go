@@ -19,6 +19,7 @@ import (
 	"github.com/mxharness/mxharness/simulator/clock"
 	"github.com/mxharness/mxharness/simulator/config"
 	"github.com/mxharness/mxharness/simulator/jsonapi"
+	"github.com/mxharness/mxharness/simulator/seed"
 	"github.com/mxharness/mxharness/spec"
 )
 
@@ -275,4 +276,37 @@ func thawed(v any) any {
 		return out
 	}
 	return v
+}
+
+// synthetic creates a synthetic session of user on RW-Split-Router and
+// returns its id.
+func (s *sim) synthetic(t *testing.T, user string, attrs map[string]string) string {
+	t.Helper()
+	id, err := s.Server.Registry().CreateSynthetic(seed.Session{Service: "RW-Split-Router", User: user, Remote: "10.0.0.1",
+		ConnectionAttributes: attrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// getOK sends GET path, which must answer 200.
+func (s *sim) getOK(t *testing.T, path string) response {
+	t.Helper()
+	r := s.api(t, "GET", path, "")
+	if r.status != http.StatusOK {
+		t.Fatalf("GET %s: status %d\n%s", path, r.status, r.body)
+	}
+	return r
+}
+
+// listIDs returns the ids of the sessions GET /v1/sessions?query lists,
+// comma-separated.
+func (s *sim) listIDs(t *testing.T, query string) string {
+	t.Helper()
+	var out []string
+	for _, row := range s.getOK(t, "/v1/sessions?"+query).json(t)["data"].([]any) {
+		out = append(out, row.(map[string]any)["id"].(string))
+	}
+	return strings.Join(out, ",")
 }

@@ -3,7 +3,6 @@ package simulator
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -61,18 +60,7 @@ func TestFilterAndErrorDeviationsOf2308(t *testing.T) {
 		_, a := s.dial(t, "RW-Split-Router")
 		_, b := s.dial(t, "RW-Split-Router")
 		port := int(num(t, attr(s.session(t, b), "port")))
-		ids := func(q string) string {
-			t.Helper()
-			r := s.api(t, "GET", "/v1/sessions?"+q, "")
-			if r.status != http.StatusOK {
-				t.Fatalf("%s: %d %s", q, r.status, r.body)
-			}
-			var out []string
-			for _, row := range r.json(t)["data"].([]any) {
-				out = append(out, row.(map[string]any)["id"].(string))
-			}
-			return strings.Join(out, ",")
-		}
+		ids := func(q string) string { return s.listIDs(t, q) }
 		all := a + "," + b
 		for q, want := range map[string]string{
 			"filter=/attributes/port=" + strconv.Itoa(port):                       b,

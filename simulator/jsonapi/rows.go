@@ -13,6 +13,9 @@ type Rows struct {
 	n    int
 	at   func(i int) any
 	peek func(lo, hi int) iter.Seq2[int, any]
+	// key names the rows in matches (Remembered).
+	key     string
+	matches *Matches
 }
 
 // NewRows returns the array of n elements at(0)…at(n-1).
@@ -30,7 +33,16 @@ func NewRows(n int, at func(i int) any) *Rows {
 // yielded value is read only until the next one is asked for, so peek
 // may make each in the same memory.
 func (r *Rows) Peeked(peek func(lo, hi int) iter.Seq2[int, any]) *Rows {
-	return &Rows{n: r.n, at: r.at, peek: peek}
+	return &Rows{n: r.n, at: r.at, peek: peek, key: r.key, matches: r.matches}
+}
+
+// Remembered returns r as the rows named key, which the caller promises
+// names these rows alone: elements of two Rows of one key show the same
+// values (a registry's version and a link base, say). What a filter whose
+// verdicts are kept (keptVerdicts) keeps of peeked rows is then kept in m
+// under key, and the next filter of the same key makes those rows only.
+func (r *Rows) Remembered(key string, m *Matches) *Rows {
+	return &Rows{n: r.n, at: r.at, peek: r.peek, key: key, matches: m}
 }
 
 // Len returns the number of elements.

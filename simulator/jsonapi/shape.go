@@ -3,7 +3,6 @@ package jsonapi
 import (
 	"net/http"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -193,13 +192,21 @@ func filterRows(doc map[string]any, filter rowFilter) map[string]any {
 
 // filterParallel returns the rows that match the filter, in order. A lazy
 // collection's rows are made as they are read, and each filter reads
-// every one: the rows are split into one range per processor.
+// every one: the rows are split into one range per processor. Where the
+// rows are remembered (Rows.Remembered), what a filter with kept verdicts
+// kept is read from and kept in their Matches.
 func filterParallel(rows *Rows, filter rowFilter) []any {
+	remember := rows.matches != nil && rows.peek != nil && filter.kept != nil
+	if remember {
+		if kept, ok := rows.matches.get(rows.key, filter.name); ok {
+			return filterKnown(rows, kept, filter)
+		}
+	}
 	k := min(runtime.GOMAXPROCS(0), 8)
 	if rows.Len() < 2*filterBatch {
 		k = 1
 	}
-	parts := make([][]any, k)
+	parts := make([]filtered, k)
 	size := (rows.Len() + k - 1) / k
 	var wg sync.WaitGroup
 	for p := range k {
@@ -208,7 +215,38 @@ func filterParallel(rows *Rows, filter rowFilter) []any {
 		})
 	}
 	wg.Wait()
-	return slices.Concat(parts...)
+	var kept []any
+	var index []int
+	frozen := true
+	for _, p := range parts {
+		kept, index = append(kept, p.rows...), append(index, p.index...)
+		frozen = frozen && p.frozen
+	}
+	if remember && frozen {
+		rows.matches.put(rows.key, filter.name, index)
+	}
+	return kept
+}
+
+// filterKnown returns the rows of the given indices that match the
+// filter: each is judged as made, as filterRange judges the rows it makes
+// (a session may have changed since the indices were kept).
+func filterKnown(rows *Rows, index []int, filter rowFilter) []any {
+	var kept []any
+	for _, i := range index {
+		if row := rows.At(i); filter.match(row) {
+			kept = append(kept, row)
+		}
+	}
+	return kept
+}
+
+// filtered is what filterRange kept: the rows and their indices, and
+// whether every verdict read frozen parts only (peeked rows only).
+type filtered struct {
+	rows   []any
+	index  []int
+	frozen bool
 }
 
 // filterRange returns rows lo…hi-1 that match the filter, in order. Where
@@ -217,27 +255,30 @@ func filterParallel(rows *Rows, filter rowFilter) []any {
 // 10,000 sessions snapshotted and rendered every one to keep a third.
 // A row that is made is judged as made (its session may have changed
 // since it was peeked).
-func filterRange(rows *Rows, lo, hi int, filter rowFilter) []any {
-	var kept []any
+func filterRange(rows *Rows, lo, hi int, filter rowFilter) filtered {
+	var out filtered
 	if rows.peek == nil || filter.kept == nil {
 		for i := lo; i < hi; i++ {
 			if row := rows.At(i); filter.match(row) {
-				kept = append(kept, row)
+				out.rows = append(out.rows, row)
 			}
 		}
-		return kept
+		return out
 	}
+	out.frozen = true
 	for i, parts := range rows.peek(lo, hi) {
 		if parts != nil {
 			if match, known := filter.kept(parts); known && !match {
 				continue
 			}
 		}
-		if row := rows.At(i); filter.match(row) {
-			kept = append(kept, row)
+		row := rows.At(i)
+		out.frozen = out.frozen && filter.frozen(row)
+		if filter.match(row) {
+			out.rows, out.index = append(out.rows, row), append(out.index, i)
 		}
 	}
-	return kept
+	return out
 }
 
 // filterBatch is the fewest rows a goroutine of filterParallel is given.

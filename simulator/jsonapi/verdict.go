@@ -30,6 +30,10 @@ type verdicts = atomic.Pointer[keptVerdict]
 type rowFilter struct {
 	match func(row any) bool
 	kept  func(parts any) (match, known bool)
+	// name names the filter, and frozen reports whether its verdict on a
+	// row reads frozen parts only, when kept is set (Matches).
+	name   string
+	frozen func(row any) bool
 }
 
 // keptVerdicts returns keep with the verdicts kept: filter names the
@@ -60,6 +64,11 @@ func keptVerdicts(filter string, names []string, keep func(row any) bool) rowFil
 				return kept(f, depth)
 			}
 			return false, false
+		},
+		name: filter,
+		frozen: func(row any) bool {
+			_, _, ok := frozenScope(row, names)
+			return ok
 		},
 	}
 }
