@@ -52,6 +52,16 @@ func TestClockFreeBodies(t *testing.T) {
 		t.Errorf("the tag stayed %s while the clock ran (etag-changes-on-every-get)", later.header.Get("ETag"))
 	}
 
+	// MaxScale answers a stale If-None-Match with the document unshaped
+	// (jsonapi.AsIs): that body is not the query's.
+	stale := s.api(t, "GET", "/v1/sessions"+query, "", "If-None-Match", `"stale"`)
+	if bytes.Equal(stale.body, first.body) || holds(&s.Server.docs, stale.body) {
+		t.Errorf("a stale If-None-Match: the unshaped body was kept, or the shaped one sent (%d bytes)", len(stale.body))
+	}
+	if got := get(query).body; !bytes.Equal(got, first.body) {
+		t.Errorf("after a stale If-None-Match: body\n%s\nwant\n%s", got, first.body)
+	}
+
 	var other string
 	for _, step := range []struct {
 		name, shows string

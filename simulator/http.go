@@ -302,6 +302,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	if rep.errors != nil {
 		rep.doc = s.errorDocument(rep.errors, false)
 	}
+	keepAs := rep.keepAs
+	rep.keepAs = "" // only the shaped document is kept, below
 	if rep.noValidators {
 		s.send(w, r, method, rep)
 		return
@@ -346,8 +348,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header["ETag"] = []string{etag}
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
-	if rep.keepAs != "" {
-		if body, ok := s.docs.get(rep.keepAs); ok {
+	if keepAs != "" {
+		if body, ok := s.docs.get(keepAs); ok {
 			rep.body = body // shaped and encoded for an earlier request
 			s.send(w, r, method, rep)
 			return
@@ -360,9 +362,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	var shapeErr *jsonapi.Error
 	if errors.As(err, &shapeErr) {
 		rep.status, rep.doc = shapeErr.Status, s.errorDocument(shapeErr.Details, true)
-		rep.keepAs = ""
 	} else {
-		rep.doc = shaped
+		rep.doc, rep.keepAs = shaped, keepAs
 	}
 	s.send(w, r, method, rep)
 }
