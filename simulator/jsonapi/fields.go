@@ -193,7 +193,7 @@ func (f fieldsParam) readsFrozenOnly(o *Overlay) bool {
 }
 
 // keptSelection is what a fieldset selected of a Frozen object or of one
-// of its frozen members, encoded compactly; sel is nil when it selected
+// of its frozen members, encoded marked (raw); sel is nil when it selected
 // nothing.
 type keptSelection struct {
 	fields string
@@ -219,12 +219,8 @@ func (f fieldsParam) selectKept(holder *Frozen, member string, obj any) (any, bo
 	selected := f.selectPaths(obj)
 	k := &keptSelection{fields: f.value, member: member}
 	if len(selected) > 0 {
-		e := getEncoder(false, nil)
-		e.value(selected, 0)
-		lossy := e.lossy
-		k.sel = raw(slices.Clone(e.buf))
-		e.release()
-		if lossy {
+		var lossy bool
+		if k.sel, lossy = encodeMarked(selected); lossy {
 			return selected, true
 		}
 	}

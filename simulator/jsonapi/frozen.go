@@ -10,9 +10,10 @@ import (
 	"sync/atomic"
 )
 
-// Frozen is an object its owner promises not to change: the compact
-// encoding of each of its members is made the first time it is needed and
-// copied (or, for pretty output, indented) after that. With adds the
+// Frozen is an object its owner promises not to change: the encoding of
+// each of its members, in a marked form that is both compact and pretty
+// output at once (unmark), is made the first time it is needed and written
+// from after that. With adds the
 // members a clock moves, as an Overlay.
 //
 // A collection of 10,000 sessions used to be built and encoded whole on
@@ -28,11 +29,11 @@ type Frozen struct {
 	build func() map[string]any
 
 	mu sync.Mutex // held while the members are encoded
-	// members is the compact encoding of the members, set once. Pretty
-	// output is indented from it as it is written: keeping pretty
-	// encodings too would triple what a frozen session costs, for a few
-	// milliseconds per 10,000 sessions. Read without the lock: the query
-	// language reads it for every member of every row it looks at.
+	// members is the marked encoding of the members, set once. Compact
+	// and pretty output at any depth are written from it: keeping pretty
+	// encodings too would triple what a frozen session costs. Read
+	// without the lock: the query language reads it for every member of
+	// every row it looks at.
 	members atomic.Pointer[memberEncodings]
 	// digests are the digests of the members overlays show (DigestOf),
 	// copied on write.
@@ -170,8 +171,9 @@ func sortMembers(ms []Member) {
 	}
 }
 
-// memberEncodings are the compact encodings of an object's members in key
-// order: member i, `"key":value` without a separating comma, is
+// memberEncodings are the marked encodings (unmark) of an object's members
+// in key order: member i, `"key"\nvalue` without a separating comma or the
+// line break before it, is
 // buf[ends[i-1]:ends[i]]. lossy lists, in order, the members whose
 // encoding does not decode to their value (invalid UTF-8, NaN…): the
 // query language reads those from the built object, every other member
@@ -200,9 +202,9 @@ func (m *memberEncodings) isLossy(i int) bool {
 	return found
 }
 
-// compactMembers returns the compact member encodings, made on first use
+// markedMembers returns the marked member encodings, made on first use
 // and never changed after.
-func (f *Frozen) compactMembers() *memberEncodings {
+func (f *Frozen) markedMembers() *memberEncodings {
 	if m := f.members.Load(); m != nil {
 		return m
 	}
@@ -218,13 +220,15 @@ func (f *Frozen) compactMembers() *memberEncodings {
 
 func encodeMembers(obj map[string]any) *memberEncodings {
 	e := getEncoder(false, nil)
+	e.marked = true
 	e.worker = true // an object's members are small: never split them
 	members := e.sortedMembers(0, obj)
 	keys := make([]string, len(members))
 	m := &memberEncodings{ends: make([]uint32, len(members))}
 	for i, mem := range members {
 		e.lossy = false
-		e.memberKey(mem.key, 0)
+		e.str(mem.key) // the member's own line break is the object's to write
+		e.colon()
 		e.value(mem.value, 1)
 		keys[i], m.ends[i] = mem.key, uint32(len(e.buf))
 		if e.lossy {
@@ -287,7 +291,7 @@ func (e *encoder) overlay(o *Overlay, depth int) {
 		e.overlayDigest(o, depth)
 		return
 	}
-	frozen, fresh := o.base.compactMembers(), o.fresh
+	frozen, fresh := o.base.markedMembers(), o.fresh
 	var pretty *prettyMembers
 	if e.pretty {
 		pretty = o.base.prettyMembers(depth, e.page)
@@ -306,13 +310,11 @@ func (e *encoder) overlay(o *Overlay, depth int) {
 		}
 		if o.shows(frozen.keys[i]) {
 			e.separate(n)
-			switch {
-			case pretty != nil:
+			if pretty != nil {
 				e.buf = append(e.buf, pretty.member(i)...)
-			case e.pretty:
-				e.indented(frozen.member(i), depth)
-			default:
-				e.buf = append(e.buf, frozen.member(i)...)
+			} else {
+				e.newline(depth + 1)
+				e.unmark(frozen.member(i), depth+1)
 			}
 			n++
 		}
@@ -321,63 +323,56 @@ func (e *encoder) overlay(o *Overlay, depth int) {
 	e.closeObject(depth, n)
 }
 
-// indented writes a compact member encoding (`"key":value`) of an object
-// at depth as the pretty format has it: the same bytes with line breaks
-// and indentation around the elements of every non-empty object and
-// array, and a space after each key's colon. Strings are copied whole.
-func (e *encoder) indented(compact []byte, depth int) {
-	depth++ // the member's own line
-	e.newline(depth)
-	e.reindent(compact, depth)
-}
-
-// reindent writes compact JSON (a value, or a member's `"key":value`) at
-// depth in the pretty format. It copies the runs between the bytes that
-// take whitespace — strings and scalars whole — and writes the line
-// breaks and the spaces after colons between them: re-indenting kept
-// encodings byte by byte was a third of the CPU of a GET of 10,000
-// sessions.
-func (e *encoder) reindent(compact []byte, depth int) {
-	run := 0 // compact[run:i] is yet to be copied
-	for i := 0; i < len(compact); i++ {
-		c := compact[i]
-		if c == '"' {
-			i = stringEnd(compact, i) - 1
-			continue
+// unmark writes a marked encoding (a value, or a member's `"key"\nvalue`)
+// at depth in e's format. The marked form is the pretty format with each
+// line break and its indentation, and each key's `: `, written as one '\n'
+// byte: a '\n' never occurs inside a JSON string (it is escaped), so the
+// markers are found with bytes.IndexByte and no string is scanned. What a
+// marker stands for is read off its neighbours, which are never markers:
+// after '{' or '[' a line break one level in, after ',' one at the same
+// level, before '}' or ']' one a level out, anywhere else (after a key) the
+// colon. The depth is counted from the encoding's own start, so any part of
+// a marked value that is itself a value is a marked value, and nesting has
+// no limit. Indenting kept compact encodings byte by byte, strings
+// scanned for their ends, was 45 % of the CPU of a GET of 10,000 sessions.
+func (e *encoder) unmark(enc []byte, depth int) {
+	if e.marked {
+		e.buf = append(e.buf, enc...)
+		return
+	}
+	for {
+		i := bytes.IndexByte(enc, '\n')
+		if i < 0 {
+			break
 		}
-		if !takesSpace[c] {
-			continue
-		}
-		e.buf = append(e.buf, compact[run:i]...)
-		run = i + 1
-		switch c {
-		case '{', '[':
-			if next := compact[i+1]; next == '}' || next == ']' {
-				e.buf = append(e.buf, c, next)
-				i++
-				run = i + 1
-				continue
-			}
-			e.buf = append(e.buf, c)
+		e.buf = append(e.buf, enc[:i]...)
+		switch prev, next := enc[i-1], enc[i+1]; {
+		case prev == '{' || prev == '[':
 			depth++
 			e.newline(depth)
-		case '}', ']':
+		case prev == ',':
+			e.newline(depth)
+		case next == '}' || next == ']':
 			depth--
 			e.newline(depth)
-			e.buf = append(e.buf, c)
-		case ',':
-			e.buf = append(e.buf, ',')
-			e.newline(depth)
-		case ':':
-			e.buf = append(e.buf, ": "...)
+		default:
+			e.colon()
 		}
+		enc = enc[i+1:]
 	}
-	e.buf = append(e.buf, compact[run:]...)
+	e.buf = append(e.buf, enc...)
 }
 
-// takesSpace marks the bytes of compact JSON around which the pretty
-// format has whitespace, outside strings.
-var takesSpace = [256]bool{'{': true, '[': true, '}': true, ']': true, ',': true, ':': true}
+// encodeMarked returns v's marked encoding (unmark), and whether it does
+// not give v back (encoder.lossy).
+func encodeMarked(v any) (raw, bool) {
+	e := getEncoder(false, nil)
+	e.marked, e.worker = true, true
+	e.value(v, 0)
+	enc, lossy := raw(slices.Clone(e.buf)), e.lossy
+	e.release()
+	return enc, lossy
+}
 
 // stringEnd returns the index after the closing quote of the JSON string
 // that opens at start.
@@ -394,10 +389,6 @@ func stringEnd(b []byte, start int) int {
 		}
 		i++
 	}
-}
-
-func isDelimiter(c byte) bool {
-	return c == ',' || c == '}' || c == ']'
 }
 
 // overlayDigest writes o for DigestOf: its fresh members as compact JSON,
@@ -418,7 +409,7 @@ func (e *encoder) overlayDigest(o *Overlay, depth int) {
 	e.maybeFlush()
 }
 
-// frozenDigest is the SHA-1 of the compact encodings of the frozen
+// frozenDigest is the SHA-1 of the marked encodings of the frozen
 // members an overlay with these omit and keep lists shows.
 type frozenDigest struct {
 	omit, keep []string
@@ -436,7 +427,7 @@ func (f *Frozen) shownDigest(o *Overlay) [sha1.Size]byte {
 			}
 		}
 	}
-	m := f.compactMembers()
+	m := f.markedMembers()
 	h := sha1.New()
 	for i, k := range m.keys {
 		if o.shows(k) {

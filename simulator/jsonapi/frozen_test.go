@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -290,5 +291,67 @@ func TestPageCache(t *testing.T) {
 	defer pageCache.mu.Unlock()
 	if pageCache.bytes > pageCacheBytes {
 		t.Errorf("the page cache holds %d bytes, over its budget of %d", pageCache.bytes, pageCacheBytes)
+	}
+}
+
+// TestMarkedEncodings: kept encodings hold a '\n' wherever the pretty
+// format has whitespace and read what it stands for off its neighbours
+// (unmark). Strings holding escaped line breaks, brackets, commas and
+// colons, keys of the same bytes, empty containers beside full ones and
+// nesting deeper than any fixed table of indentation must come out as the
+// plain object's encoding, in both formats and at two depths, and must
+// read back, whole and member by member, as the values they encode.
+func TestMarkedEncodings(t *testing.T) {
+	deep := any("bottom")
+	var deepPointer strings.Builder
+	for i := range 40 {
+		if i%2 == 0 {
+			deep = map[string]any{"a": deep, "e": map[string]any{}}
+			deepPointer.WriteString("/a")
+		} else {
+			deep = []any{[]any{}, deep}
+			deepPointer.WriteString("/1")
+		}
+	}
+	obj := map[string]any{
+		"s":          "line\nbreak \\n {[,:]} \"q\" \\",
+		"k:\n{,}":    "key with a colon, a line break and brackets",
+		"\n":         []any{map[string]any{}, []any{}, map[string]any{"x": []any{}}, "\n,", int64(-1)},
+		"empty":      map[string]any{"o": map[string]any{}, "a": []any{}, "n": map[string]any{"o": map[string]any{}}},
+		"deep":       deep,
+		"reals":      []any{0.5, 1e-7, true, false, nil},
+		"end\\\"]\n": map[string]any{"]": "}", "}": "]"},
+	}
+	frozen := Freeze(func() map[string]any { return obj })
+	for _, pretty := range []bool{true, false} {
+		for _, doc := range []struct{ got, want any }{
+			{frozen, obj},
+			{[]any{map[string]any{"x": frozen.With(Member{"m", int64(1)})}}, []any{map[string]any{"x": withMember(obj, "m", int64(1))}}},
+		} {
+			if got, want := Marshal(doc.got, pretty), Marshal(doc.want, pretty); !bytes.Equal(got, want) {
+				t.Fatalf("pretty %v: the frozen object encodes differently\n got: %s\nwant: %s", pretty, got, want)
+			}
+		}
+	}
+	for key, want := range obj {
+		got, ok := frozen.member(key)
+		if !ok || !jsonEqual(plain(got), want) {
+			t.Errorf("member %q read as %v, want %v", key, plain(got), want)
+		}
+		if r, ok := got.(raw); ok && !bytes.Equal(Marshal(r, true), Marshal(want, true)) {
+			t.Errorf("member %q written alone:\n got: %s\nwant: %s", key, Marshal(r, true), Marshal(want, true))
+		}
+	}
+	for _, ptr := range []string{"/\n/2/x", "/\n/4", "/reals/1", "/empty/n/o", "/k:\n{,}", "/end\\\"]\n/]", deepPointer.String(), deepPointer.String()[:20] + "/e"} {
+		got, gotOK := jsonPointer(frozen, ptr)
+		want, wantOK := jsonPointer(obj, ptr)
+		if gotOK != wantOK || !jsonEqual(plain(got), want) {
+			t.Errorf("pointer %q: %v %v, want %v %v", ptr, plain(got), gotOK, want, wantOK)
+		}
+	}
+	sel := parseFields("x", "deep,empty/n")
+	kept, _ := sel.selectKept(frozen, "", frozen.With())
+	if got, want := Marshal(kept, true), Marshal(sel.selectPaths(obj), true); !bytes.Equal(got, want) {
+		t.Errorf("a kept selection:\n got: %s\nwant: %s", got, want)
 	}
 }

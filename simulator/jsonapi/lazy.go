@@ -13,12 +13,12 @@ import (
 // instead, as a raw encoding that is itself read lazily, and only turn what
 // a filter compares into a value.
 
-// raw is the compact encoding of a JSON value, cut from a Frozen's kept
-// member encodings. It is exact: members whose encoding does not give the
-// value back (invalid UTF-8, NaN, integers above MaxInt64, values
-// converted through encoding/json) are never read as raw (see
-// memberEncodings.lossy). Marshal copies it (compact) or
-// indents it (pretty); AsObject and asArray decode it.
+// raw is the marked encoding of a JSON value (encoder.unmark), cut from a
+// Frozen's kept member encodings or kept by selectKept. It is exact:
+// members whose encoding does not give the value back (invalid UTF-8,
+// NaN, integers above MaxInt64, values converted through encoding/json)
+// are never read as raw (see memberEncodings.lossy). Marshal writes it in
+// either format; AsObject and asArray decode it.
 type raw []byte
 
 // memberOf returns the member key of v when v is an object (isObj), and
@@ -50,7 +50,7 @@ func memberOf(v any, key string) (child any, isObj, found bool) {
 // member reads the frozen object's member key from its kept encoding; a
 // lossy member is read from the object built afresh.
 func (f *Frozen) member(key string) (any, bool) {
-	m := f.compactMembers()
+	m := f.markedMembers()
 	i, found := slices.BinarySearch(m.keys, key)
 	if !found {
 		return nil, false
@@ -64,9 +64,10 @@ func (f *Frozen) member(key string) (any, bool) {
 }
 
 // valueStart is where the value begins in a member encoding of key:
-// after `"key":`, which is len(key)+3 bytes unless the key was escaped.
+// after `"key"` and the colon's marker, which is len(key)+3 bytes unless
+// the key was escaped.
 func valueStart(enc []byte, key string) int {
-	if n := len(key) + 3; n < len(enc) && enc[n-1] == ':' && enc[n-2] == '"' && string(enc[1:n-2]) == key {
+	if n := len(key) + 3; n < len(enc) && enc[n-1] == '\n' && enc[n-2] == '"' && string(enc[1:n-2]) == key {
 		return n
 	}
 	return stringEnd(enc, 0) + 1
@@ -98,7 +99,7 @@ func (o *Overlay) project(keys []string) (*Overlay, bool) {
 			found = true
 		}
 	}
-	frozen := o.base.compactMembers()
+	frozen := o.base.markedMembers()
 	for _, k := range p.keep {
 		if _, ok := slices.BinarySearch(frozen.keys, k); ok && p.shows(k) {
 			found = true
@@ -110,20 +111,30 @@ func (o *Overlay) project(keys []string) (*Overlay, bool) {
 
 // member finds key among the members of the raw object r.
 func (r raw) member(key string) (raw, bool) {
-	for i := 1; i < len(r) && r[i] != '}'; {
+	for i := r.next(1); r[i] != '}'; {
 		keyEnd := stringEnd(r, i)
 		k := r[i+1 : keyEnd-1]
-		valueStart := keyEnd + 1 // after the colon
+		valueStart := keyEnd + 1 // after the colon's marker
 		valueEnd := valueEnd(r, valueStart)
 		if rawKeyIs(k, key) {
 			return r[valueStart:valueEnd], true
 		}
-		i = valueEnd
-		if i < len(r) && r[i] == ',' {
-			i++
-		}
+		i = r.next(valueEnd)
 	}
 	return nil, false
+}
+
+// next returns the index of the element or member of a raw array or
+// object that follows the one ending at i (or of its closing bracket),
+// past the separator and the line break's marker.
+func (r raw) next(i int) int {
+	if r[i] == ',' {
+		i++
+	}
+	if r[i] == '\n' {
+		i++
+	}
+	return i
 }
 
 // rawKeyIs compares an encoded key (without its quotes) with key.
@@ -138,20 +149,17 @@ func rawKeyIs(encoded []byte, key string) bool {
 // elements calls fn with each element of the raw array r, in order, until
 // fn returns true; it reports whether fn did.
 func (r raw) elements(fn func(raw) bool) bool {
-	for i := 1; i < len(r) && r[i] != ']'; {
+	for i := r.next(1); r[i] != ']'; {
 		end := valueEnd(r, i)
 		if fn(r[i:end]) {
 			return true
 		}
-		i = end
-		if i < len(r) && r[i] == ',' {
-			i++
-		}
+		i = r.next(end)
 	}
 	return false
 }
 
-// valueEnd returns the index after the compact JSON value that starts at
+// valueEnd returns the index after the marked JSON value that starts at
 // start.
 func valueEnd(b []byte, start int) int {
 	switch b[start] {
@@ -175,10 +183,17 @@ func valueEnd(b []byte, start int) int {
 		return len(b)
 	}
 	i := start
-	for i < len(b) && !isDelimiter(b[i]) {
+	for i < len(b) && !endsScalar(b[i]) {
 		i++
 	}
 	return i
+}
+
+// endsScalar reports whether c, outside a string, is the first byte after
+// a number, true, false or null: a separator, a closing bracket or the
+// line break's marker before one.
+func endsScalar(c byte) bool {
+	return c == ',' || c == '}' || c == ']' || c == '\n'
 }
 
 // plain turns a raw encoding into the value it encodes; any other value
@@ -208,7 +223,7 @@ func plain(v any) any {
 			return i
 		}
 	}
-	tree, err := Decode(r)
+	tree, err := Decode(Marshal(r, false))
 	if err != nil {
 		return nil // not reached: an exact encoding is valid JSON within int64
 	}

@@ -94,6 +94,7 @@ func (e *encoder) grow(need int) {
 func getEncoder(pretty bool, w io.Writer) *encoder {
 	e := encoders.Get().(*encoder)
 	e.pretty, e.w, e.err, e.written, e.worker, e.lossy, e.digest, e.page = pretty, w, nil, 0, false, false, false, true
+	e.marked = false
 	e.buf = e.buf[:0]
 	return e
 }
@@ -111,6 +112,10 @@ func (e *encoder) release() {
 type encoder struct {
 	buf    []byte
 	pretty bool
+	// marked, with pretty false, writes the marked form that kept
+	// encodings are held in (see unmark): a '\n' wherever the pretty
+	// format breaks a line and in place of each key's colon.
+	marked bool
 	// keys is a stack of scratch slices, one per object depth, reused so
 	// that sorting keys does not allocate for every object.
 	keys [][]string
@@ -169,6 +174,9 @@ const lineBreak = "\n                                                           
 
 func (e *encoder) newline(depth int) {
 	if !e.pretty {
+		if e.marked {
+			e.buf = append(e.buf, '\n')
+		}
 		return
 	}
 	n := 4 * depth
@@ -270,11 +278,7 @@ func (e *encoder) value(v any, depth int) {
 	case *Overlay:
 		e.overlay(x, depth)
 	case raw:
-		if e.pretty {
-			e.reindent(x, depth)
-		} else {
-			e.buf = append(e.buf, x...)
-		}
+		e.unmark(x, depth)
 	default:
 		e.lossy = true
 		e.value(viaEncodingJSON(x), depth)
@@ -407,9 +411,17 @@ func (e *encoder) separate(i int) {
 func (e *encoder) memberKey(k string, depth int) {
 	e.newline(depth + 1)
 	e.str(k)
-	if e.pretty {
+	e.colon()
+}
+
+// colon writes what follows a member's key: `: `, `:` or, marked, a '\n'.
+func (e *encoder) colon() {
+	switch {
+	case e.pretty:
 		e.buf = append(e.buf, ": "...)
-	} else {
+	case e.marked:
+		e.buf = append(e.buf, '\n')
+	default:
 		e.buf = append(e.buf, ':')
 	}
 }

@@ -80,7 +80,7 @@ func BenchmarkMarshalFrozen10000Sessions(b *testing.B) {
 	for i, row := range rows {
 		obj := row.(map[string]any)
 		f := Freeze(func() map[string]any { return obj })
-		f.compactMembers()
+		f.markedMembers()
 		rows[i] = f
 	}
 	b.Run("pretty", func(b *testing.B) {

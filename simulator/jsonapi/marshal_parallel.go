@@ -124,7 +124,7 @@ func (e *encoder) streamParallel(at func(i int) any, from, n, depth int) {
 // buffer.
 func (e *encoder) encodeRange(at func(i int) any, lo, hi, depth int) *encoder {
 	h := getEncoder(e.pretty, nil)
-	h.worker, h.page = true, e.page
+	h.worker, h.page, h.marked = true, e.page, e.marked
 	for i := lo; i < hi; i++ {
 		h.buf = append(h.buf, ',')
 		if i > lo {

@@ -53,11 +53,12 @@ func (f *Frozen) prettyMembers(depth int, keep bool) *prettyMembers {
 	if !keep {
 		return nil
 	}
-	m := f.compactMembers()
+	m := f.markedMembers()
 	e := getEncoder(true, nil)
 	p := &prettyMembers{depth: depth, ends: make([]int, len(m.keys))}
 	for i := range m.keys {
-		e.indented(m.member(i), depth)
+		e.newline(depth + 1)
+		e.unmark(m.member(i), depth+1)
 		p.ends[i] = len(e.buf)
 	}
 	p.buf = append([]byte(nil), e.buf...)
