@@ -323,57 +323,6 @@ func (e *encoder) overlay(o *Overlay, depth int) {
 	e.closeObject(depth, n)
 }
 
-// unmark writes a marked encoding (a value, or a member's `"key"\nvalue`)
-// at depth in e's format. The marked form is the pretty format with each
-// line break and its indentation, and each key's `: `, written as one '\n'
-// byte: a '\n' never occurs inside a JSON string (it is escaped), so the
-// markers are found with bytes.IndexByte and no string is scanned. What a
-// marker stands for is read off its neighbours, which are never markers:
-// after '{' or '[' a line break one level in, after ',' one at the same
-// level, before '}' or ']' one a level out, anywhere else (after a key) the
-// colon. The depth is counted from the encoding's own start, so any part of
-// a marked value that is itself a value is a marked value, and nesting has
-// no limit. Indenting kept compact encodings byte by byte, strings
-// scanned for their ends, was 45 % of the CPU of a GET of 10,000 sessions.
-func (e *encoder) unmark(enc []byte, depth int) {
-	if e.marked {
-		e.buf = append(e.buf, enc...)
-		return
-	}
-	for {
-		i := bytes.IndexByte(enc, '\n')
-		if i < 0 {
-			break
-		}
-		e.buf = append(e.buf, enc[:i]...)
-		switch prev, next := enc[i-1], enc[i+1]; {
-		case prev == '{' || prev == '[':
-			depth++
-			e.newline(depth)
-		case prev == ',':
-			e.newline(depth)
-		case next == '}' || next == ']':
-			depth--
-			e.newline(depth)
-		default:
-			e.colon()
-		}
-		enc = enc[i+1:]
-	}
-	e.buf = append(e.buf, enc...)
-}
-
-// encodeMarked returns v's marked encoding (unmark), and whether it does
-// not give v back (encoder.lossy).
-func encodeMarked(v any) (raw, bool) {
-	e := getEncoder(false, nil)
-	e.marked, e.worker = true, true
-	e.value(v, 0)
-	enc, lossy := raw(slices.Clone(e.buf)), e.lossy
-	e.release()
-	return enc, lossy
-}
-
 // stringEnd returns the index after the closing quote of the JSON string
 // that opens at start.
 func stringEnd(b []byte, start int) int {

@@ -155,8 +155,8 @@ func TestOverlayMergesInKeyOrder(t *testing.T) {
 	}
 }
 
-// FuzzFrozenPretty checks the indentation of kept compact encodings
-// against the pretty encoder on any JSON object: strings full of quotes,
+// FuzzFrozenPretty checks the output of kept marked encodings, pretty and
+// compact, against the encoder's on any JSON object: strings full of quotes,
 // backslashes and brackets, empty and nested containers, reals.
 func FuzzFrozenPretty(f *testing.F) {
 	for _, doc := range []any{singleDoc(f), collectionDoc(f)} {
@@ -185,8 +185,10 @@ func FuzzFrozenPretty(f *testing.F) {
 			{[]any{map[string]any{"x": frozen.With(Member{"m", int64(1)})}}, []any{map[string]any{"x": withMember(obj, "m", int64(1))}}},
 			{frozen, obj},
 		} {
-			if got, want := Marshal(doc.got, true), Marshal(doc.want, true); !bytes.Equal(got, want) {
-				t.Fatalf("pretty frozen object differs\n got: %s\nwant: %s", got, want)
+			for _, pretty := range []bool{true, false} {
+				if got, want := Marshal(doc.got, pretty), Marshal(doc.want, pretty); !bytes.Equal(got, want) {
+					t.Fatalf("frozen object differs (pretty %v)\n got: %s\nwant: %s", pretty, got, want)
+				}
 			}
 		}
 	})
