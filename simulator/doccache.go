@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bytes"
 	"net/http"
 	"slices"
 	"strconv"
@@ -51,9 +52,9 @@ type keptDoc struct {
 const (
 	// keptDocs and keptDocBytes bound the cache: a few clients polling
 	// with different fieldsets, and the 3 MB of fields[sessions]=user,state
-	// over 10,000 sessions several times over.
+	// over 10,000 sessions twice over (0.4 KiB a session at 20,000).
 	keptDocs     = 4
-	keptDocBytes = 16 << 20
+	keptDocBytes = 8 << 20
 )
 
 // get returns the body kept under key, if any.
@@ -87,9 +88,14 @@ func (c *docCache) sizeHint(key string) int {
 
 // put keeps body under key, first, and drops the least recently used
 // bodies beyond the bounds. The caller must not change body afterwards.
+// A body with much room to spare is copied (bodyCopy doubles): what is
+// kept is what is sent.
 func (c *docCache) put(key string, body []byte) {
 	if len(body) > keptDocBytes {
 		return
+	}
+	if cap(body)-len(body) > len(body)/16 {
+		body = bytes.Clone(body)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
