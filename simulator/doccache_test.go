@@ -3,6 +3,7 @@ package simulator
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -225,3 +226,77 @@ func list(ids ...*string) func() []string {
 }
 
 func none() []string { return nil }
+
+// TestKeptBodiesFollowRandomChanges drives random changes — PATCHes, new
+// and killed sessions, the clock — between random GETs that the kept
+// bodies and remembered matches answer, and compares each answer with a
+// fresh one: a fieldset's body with the same query plus a parameter no
+// one reads (another key), a filter's sessions with the filter applied
+// here to the whole collection (which nothing keeps: no fieldset, no
+// filter).
+func TestKeptBodiesFollowRandomChanges(t *testing.T) {
+	seed := time.Now().UnixNano()
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	t.Logf("seed %d", seed)
+	s := startSim(t, nil)
+	s.clock.Freeze()
+	users := []string{"app", "ops", "other"}
+	var ids []string
+	create := func() {
+		ids = append(ids, s.synthetic(t, users[rng.IntN(len(users))], map[string]string{"_client_name": users[rng.IntN(len(users))]}))
+	}
+	for range 12 {
+		create()
+	}
+	fieldsets := []string{
+		"fields[sessions]=user",
+		"fields[sessions]=user,parameters",
+		"fields[sessions]=client/connection_attributes,state&page[size]=5&page[number]=1",
+	}
+	filters := []struct {
+		query string
+		keeps func(row map[string]any) bool
+	}{
+		{"filter=/attributes/user=eq(%22app%22)", func(row map[string]any) bool { return attr(row, "user") == "app" }},
+		{"filter[attributes.parameters.log_info]=eq(true)", func(row map[string]any) bool { return attr(row, "parameters", "log_info") == true }},
+		{"filter=/attributes/seconds_alive=gt(2.0)", // the clock's: never remembered
+			func(row map[string]any) bool { return num(t, attr(row, "seconds_alive")) > 2 }},
+		{"filter=/attributes/parameters/log_info=eq(false)&fields[sessions]=user", func(row map[string]any) bool {
+			return attr(row, "parameters", "log_info") == false
+		}},
+	}
+	for step := range 150 {
+		switch c := rng.IntN(6); {
+		case c == 0 && len(ids) > 0:
+			i := rng.IntN(len(ids))
+			wantStatus(t, "DELETE", s.api(t, "DELETE", "/v1/sessions/"+ids[i], ""), http.StatusOK, "")
+			ids = slices.Delete(ids, i, i+1)
+		case c == 1:
+			create()
+		case c == 2:
+			s.clock.Advance(time.Second)
+		case len(ids) > 0:
+			wantStatus(t, "PATCH", s.api(t, "PATCH", "/v1/sessions/"+ids[rng.IntN(len(ids))],
+				fmt.Sprintf(`{"data":{"attributes":{"parameters":{"log_info":%v}}}}`, rng.IntN(2) == 0)), http.StatusOK, "")
+		}
+		q := fieldsets[rng.IntN(len(fieldsets))]
+		f := filters[rng.IntN(len(filters))]
+		for i := range 2 { // the second GET reads what the first kept
+			if got, want := s.getOK(t, "/v1/sessions?"+q).body, s.getOK(t, fmt.Sprintf("/v1/sessions?%s&unread=%d", q, step)).body; !bytes.Equal(got, want) {
+				t.Fatalf("step %d: ?%s differs from a fresh rendering:\n%s\nwant\n%s", step, q, got, want)
+			}
+			var want []string
+			for _, row := range s.getOK(t, "/v1/sessions").json(t)["data"].([]any) {
+				if row := row.(map[string]any); f.keeps(row) {
+					want = append(want, row["id"].(string))
+				}
+			}
+			if got := s.listIDs(t, f.query); got != strings.Join(want, ",") {
+				t.Fatalf("step %d, GET %d: ?%s kept %q, want %q", step, i+1, f.query, got, strings.Join(want, ","))
+			}
+			if rng.IntN(2) == 0 {
+				s.clock.Advance(time.Second) // moves seconds_alive, not the version
+			}
+		}
+	}
+}
