@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/mxharness/mxharness/simulator/session"
@@ -71,31 +70,11 @@ func (c *docCache) get(key string) ([]byte, bool) {
 	return nil, false
 }
 
-// sizeHint is the length of the body kept for key's query at another
-// version, if any: a body copied for a new version (bodyCopy) is about as
-// long.
-func (c *docCache) sizeHint(key string) int {
-	_, query, _ := strings.Cut(key, " ")
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, e := range c.entries {
-		if _, q, _ := strings.Cut(e.key, " "); q == query {
-			return len(e.body)
-		}
-	}
-	return 0
-}
-
 // put keeps body under key, first, and drops the least recently used
 // bodies beyond the bounds. The caller must not change body afterwards.
-// A body with much room to spare is copied (bodyCopy doubles): what is
-// kept is what is sent.
 func (c *docCache) put(key string, body []byte) {
 	if len(body) > keptDocBytes {
 		return
-	}
-	if cap(body)-len(body) > len(body)/16 {
-		body = bytes.Clone(body)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -117,28 +96,24 @@ func (c *docCache) put(key string, body []byte) {
 
 // bodyCopy is an io.Writer that keeps a copy of what a reply wrote, up to
 // keptDocBytes: the body of a clock-free document is streamed to its
-// client and kept (docCache) in one pass.
+// client and kept (docCache) in one pass. The writes are copied as they
+// come and joined once, into a body of its own length: a slice grown by
+// append allocated a 3 MB body five times over in 32 KiB writes, and
+// kept the room it grew into.
 type bodyCopy struct {
-	buf  []byte
-	hint int // the length of an earlier body of the same query
-	over bool
+	writes [][]byte
+	n      int
+	over   bool
 }
 
 func (b *bodyCopy) Write(p []byte) (int, error) {
-	switch need := len(b.buf) + len(p); {
+	switch {
 	case b.over:
-	case need > keptDocBytes:
-		b.over, b.buf = true, nil
+	case b.n+len(p) > keptDocBytes:
+		b.over, b.writes = true, nil
 	default:
-		if need > cap(b.buf) {
-			// Doubling, from the length of an earlier body if one is
-			// known: append's growth of a large slice by a quarter
-			// allocated five times a 3 MB body in 32 KiB writes.
-			grown := make([]byte, len(b.buf), max(2*cap(b.buf), need, 64<<10, b.hint+b.hint/16))
-			copy(grown, b.buf)
-			b.buf = grown
-		}
-		b.buf = append(b.buf, p...)
+		b.writes = append(b.writes, bytes.Clone(p))
+		b.n += len(p)
 	}
 	return len(p), nil
 }
@@ -149,5 +124,5 @@ func (b *bodyCopy) kept() []byte {
 	if b == nil || b.over {
 		return nil
 	}
-	return b.buf
+	return bytes.Join(b.writes, nil)
 }

@@ -42,8 +42,9 @@ type reply struct {
 	// etag, when set, is the ETag of doc, derived by the handler from
 	// what doc is made of instead of from doc itself.
 	etag string
-	// keepAs, when set, is the key under which the body of the shaped
-	// doc is kept (clockFreeKey); body is that body, when it was kept.
+	// keepAs, when set, is the key under which the body of doc, shaped,
+	// is kept (clockFreeKey; finish keeps it); body is that body, when
+	// it was kept.
 	keepAs string
 	body   []byte
 }
@@ -302,8 +303,6 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	if rep.errors != nil {
 		rep.doc = s.errorDocument(rep.errors, false)
 	}
-	keepAs := rep.keepAs
-	rep.keepAs = "" // only the shaped document is kept, below
 	if rep.noValidators {
 		s.send(w, r, method, rep)
 		return
@@ -348,8 +347,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header["ETag"] = []string{etag}
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
-	if keepAs != "" {
-		if body, ok := s.docs.get(keepAs); ok {
+	if rep.keepAs != "" {
+		if body, ok := s.docs.get(rep.keepAs); ok {
 			rep.body = body // shaped and encoded for an earlier request
 			s.send(w, r, method, rep)
 			return
@@ -362,10 +361,11 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	var shapeErr *jsonapi.Error
 	if errors.As(err, &shapeErr) {
 		rep.status, rep.doc = shapeErr.Status, s.errorDocument(shapeErr.Details, true)
-	} else {
-		rep.doc, rep.keepAs = shaped, keepAs
+		s.send(w, r, method, rep) // not kept: not the query's document
+		return
 	}
-	s.send(w, r, method, rep)
+	rep.doc = shaped
+	s.sendKeeping(w, r, method, rep, rep.keepAs)
 }
 
 // writePrecondition is the documented (RFC 7232) check of a write's
@@ -495,8 +495,16 @@ func (s *Server) errorDocument(details []string, takePending bool) any {
 	return nil // not a typed nil map: no body at all
 }
 
-// send writes a reply with MaxScale's headers.
+// send writes a reply with MaxScale's headers; the document of a reply
+// that was not shaped (an error, a 304, MaxScale's unshaped AsIs) is never
+// kept under its query's key.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep reply) {
+	s.sendKeeping(w, r, method, rep, "")
+}
+
+// sendKeeping is send that keeps the body it streams under keepAs, when
+// set (docCache).
+func (s *Server) sendKeeping(w http.ResponseWriter, r *http.Request, method string, rep reply, keepAs string) {
 	h := w.Header()
 	for k, v := range rep.header {
 		h[k] = v
@@ -541,8 +549,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	// and the client reads the first rows of a collection while the
 	// others are encoded. A body to keep is copied as it is written.
 	out, kept := io.Writer(w), (*bodyCopy)(nil)
-	if rep.keepAs != "" {
-		kept = &bodyCopy{hint: s.docs.sizeHint(rep.keepAs)}
+	if keepAs != "" {
+		kept = new(bodyCopy)
 		out = io.MultiWriter(w, kept)
 	}
 	if err := jsonapi.MarshalTo(out, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery))); err != nil {
@@ -550,7 +558,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 		return
 	}
 	if body := kept.kept(); body != nil {
-		s.docs.put(rep.keepAs, body)
+		s.docs.put(keepAs, body)
 	}
 }
 
