@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mxharness/mxharness/simulator/recent"
 )
 
 // TestClockFreeBodies: the body of a collection GET whose fieldset reads
@@ -39,7 +41,7 @@ func TestClockFreeBodies(t *testing.T) {
 	if want := fresh(query); !bytes.Equal(first.body, want) {
 		t.Fatalf("first body differs from a fresh rendering:\n%s\nwant\n%s", first.body, want)
 	}
-	eventually(t, "the body is kept", func() bool { return holds(&s.Server.docs, first.body) })
+	eventually(t, "the body is kept", func() bool { return holds(s.Server.docs, first.body) })
 	again := get(query)
 	if !bytes.Equal(again.body, first.body) {
 		t.Errorf("second body differs from the first:\n%s\nwant\n%s", again.body, first.body)
@@ -56,7 +58,7 @@ func TestClockFreeBodies(t *testing.T) {
 	// MaxScale answers a stale If-None-Match with the document unshaped
 	// (jsonapi.AsIs): that body is not the query's.
 	stale := s.api(t, "GET", "/v1/sessions"+query, "", "If-None-Match", `"stale"`)
-	if bytes.Equal(stale.body, first.body) || holds(&s.Server.docs, stale.body) {
+	if bytes.Equal(stale.body, first.body) || holds(s.Server.docs, stale.body) {
 		t.Errorf("a stale If-None-Match: the unshaped body was kept, or the shaped one sent (%d bytes)", len(stale.body))
 	}
 	if got := get(query).body; !bytes.Equal(got, first.body) {
@@ -114,45 +116,18 @@ func TestClockFreeBodies(t *testing.T) {
 		body := get(q).body
 		kept := strings.HasSuffix(q, "pretty=true")
 		if kept {
-			eventually(t, q+" is kept", func() bool { return holds(&s.Server.docs, body) })
-		} else if holds(&s.Server.docs, body) {
+			eventually(t, q+" is kept", func() bool { return holds(s.Server.docs, body) })
+		} else if holds(s.Server.docs, body) {
 			t.Errorf("GET /v1/sessions%s: body kept, but it may show the clock", q)
 		}
 	}
 }
 
-// TestDocCache: the cache keeps the most recently used bodies within its
-// bounds.
-func TestDocCache(t *testing.T) {
-	var c docCache
-	for i := range keptDocs + 1 {
-		c.put(fmt.Sprint(i), []byte{byte(i)})
-	}
-	if _, ok := c.get("0"); ok {
-		t.Errorf("the least recently used of %d bodies is still kept", keptDocs+1)
-	}
-	if body, ok := c.get("1"); !ok || body[0] != 1 {
-		t.Errorf("get(1) = %v, %v", body, ok)
-	}
-	c.put("big", make([]byte, keptDocBytes)) // pushes out all but itself
-	if _, ok := c.get("1"); ok || len(c.entries) != 1 || c.size != keptDocBytes {
-		t.Errorf("after a body of %d bytes: %d entries, %d bytes", keptDocBytes, len(c.entries), c.size)
-	}
-	c.put("big", []byte("x"))
-	if body, _ := c.get("big"); string(body) != "x" || c.size != 1 {
-		t.Errorf("a body put again under its key: %q, size %d", body, c.size)
-	}
-	c.put("huge", make([]byte, keptDocBytes+1))
-	if _, ok := c.get("huge"); ok {
-		t.Error("a body beyond the bound was kept")
-	}
-}
-
-// holds reports whether c keeps body, under any key.
-func holds(c *docCache, body []byte) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.ContainsFunc(c.entries, func(e keptDoc) bool { return bytes.Equal(e.body, body) })
+// holds reports whether docs keeps body, under any key.
+func holds(docs *recent.List[string, []byte], body []byte) bool {
+	kept := false
+	docs.Each(func(b []byte) { kept = kept || bytes.Equal(b, body) })
+	return kept
 }
 
 // TestRememberedMatches: at one registry version, a filter whose verdicts

@@ -43,7 +43,7 @@ type reply struct {
 	// what doc is made of instead of from doc itself.
 	etag string
 	// keepAs, when set, is the key under which the body of doc, shaped,
-	// is kept (clockFreeKey; finish keeps it); body is that body, when
+	// is kept (clockFreeKey, Server.docs; finish keeps it); body is that body, when
 	// it was kept.
 	keepAs string
 	body   []byte
@@ -348,7 +348,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
 	if rep.keepAs != "" {
-		if body, ok := s.docs.get(rep.keepAs); ok {
+		if body, ok := s.docs.Get(rep.keepAs); ok {
 			rep.body = body // shaped and encoded for an earlier request
 			s.send(w, r, method, rep)
 			return
@@ -558,7 +558,7 @@ func (s *Server) sendKeeping(w http.ResponseWriter, r *http.Request, method stri
 		return
 	}
 	if body := kept.kept(); body != nil {
-		s.docs.put(keepAs, body)
+		s.docs.Put(keepAs, body)
 	}
 }
 

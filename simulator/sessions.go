@@ -111,7 +111,7 @@ func (s *Server) listSessions(q *request) reply {
 		kept := func(i int, r *resourceRow) any { return keptResource(view.Kept(i), q.base, s.profile.omit, r) }
 		data = jsonapi.NewRows(view.Len(), row).Peeked(func(lo, hi int) iter.Seq2[int, any] {
 			return peekRows(lo, hi, kept)
-		}).Remembered(strconv.FormatUint(view.Version, 10)+" "+q.base, &s.matches)
+		}).Remembered(strconv.FormatUint(view.Version, 10)+" "+q.base, s.matches)
 		rep.etag = s.collectionTag(view, q.base)
 		rep.keepAs = clockFreeKey(view, q)
 	} else {

@@ -1,6 +1,6 @@
 package jsonapi
 
-import "sync"
+import "github.com/mxharness/mxharness/simulator/recent"
 
 // Matches keeps which rows the last few filters with kept verdicts kept of
 // a collection, by the collection's key (Rows.Remembered): equal keys mean
@@ -10,39 +10,26 @@ import "sync"
 // was read from frozen parts is kept: one that read a clock's member may
 // keep other rows at another instant. A Matches is safe for concurrent use.
 type Matches struct {
-	mu      sync.Mutex
-	entries []matched // the most recently used first
+	rows *recent.List[matchKey, []int]
 }
 
-type matched struct {
-	key, filter string
-	rows        []int
-}
+type matchKey struct{ key, filter string }
 
 // keptMatches bounds a Matches: a few clients, each polling with a filter
 // of its own (10,000 sessions' matches are at most 80 KB).
 const keptMatches = 8
 
+// NewMatches returns an empty Matches.
+func NewMatches() *Matches {
+	return &Matches{rows: recent.New[matchKey, []int](keptMatches, 0, nil)}
+}
+
 // get returns the rows the filter kept of the collection of key.
 func (m *Matches) get(key, filter string) ([]int, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for i, e := range m.entries {
-		if e.key == key && e.filter == filter {
-			copy(m.entries[1:i+1], m.entries[:i])
-			m.entries[0] = e
-			return e.rows, true
-		}
-	}
-	return nil, false
+	return m.rows.Get(matchKey{key, filter})
 }
 
 // put keeps rows as what the filter kept of the collection of key.
 func (m *Matches) put(key, filter string, rows []int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.entries = append([]matched{{key: key, filter: filter, rows: rows}}, m.entries...)
-	if len(m.entries) > keptMatches {
-		m.entries = m.entries[:keptMatches]
-	}
+	m.rows.Put(matchKey{key, filter}, rows)
 }

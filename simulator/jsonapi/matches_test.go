@@ -23,7 +23,7 @@ func TestRememberedRows(t *testing.T) {
 		return resource.With(Member{Key: "attributes", Value: parts[i].With(Member{Key: "idle", Value: idle})},
 			Member{Key: "id", Value: fmt.Sprint(i)})
 	}
-	var m Matches
+	m := NewMatches()
 	var made, peeked atomic.Int64 // filters read rows on several goroutines
 	rows := func(key string) map[string]any {
 		r := NewRows(n, func(i int) any { made.Add(1); return row(i, float64(i%2)) }).Peeked(func(lo, hi int) iter.Seq2[int, any] {
@@ -35,7 +35,7 @@ func TestRememberedRows(t *testing.T) {
 					}
 				}
 			}
-		}).Remembered(key, &m)
+		}).Remembered(key, m)
 		return map[string]any{"data": r}
 	}
 	for _, step := range []struct {
