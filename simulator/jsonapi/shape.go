@@ -273,8 +273,9 @@ func filterRange(rows *Rows, lo, hi int, filter rowFilter) filtered {
 			}
 		}
 		row := rows.At(i)
-		out.frozen = out.frozen && filter.frozen(row)
-		if filter.match(row) {
+		match, frozen := filter.judge(row)
+		out.frozen = out.frozen && frozen
+		if match {
 			out.rows, out.index = append(out.rows, row), append(out.index, i)
 		}
 	}

@@ -30,10 +30,11 @@ type verdicts = atomic.Pointer[keptVerdict]
 type rowFilter struct {
 	match func(row any) bool
 	kept  func(parts any) (match, known bool)
-	// name names the filter, and frozen reports whether its verdict on a
-	// row reads frozen parts only, when kept is set (Matches).
-	name   string
-	frozen func(row any) bool
+	// name names the filter, and judge is match that also reports
+	// whether the verdict read the row's frozen parts only, when kept is
+	// set (Matches).
+	name  string
+	judge func(row any) (match, frozen bool)
 }
 
 // keptVerdicts returns keep with the verdicts kept: filter names the
@@ -46,17 +47,23 @@ func keptVerdicts(filter string, names []string, keep func(row any) bool) rowFil
 		}
 		return false, false
 	}
+	// judge is the verdict on a row, and whether it read the row's frozen
+	// parts only.
+	judge := func(row any) (match, frozen bool) {
+		f, depth, ok := frozenScope(row, names)
+		if !ok {
+			return keep(row), false
+		}
+		if match, known := kept(f, depth); known {
+			return match, true
+		}
+		match = keep(row)
+		f.verdict.Store(&keptVerdict{filter: filter, depth: depth, match: match})
+		return match, true
+	}
 	return rowFilter{
 		match: func(row any) bool {
-			f, depth, ok := frozenScope(row, names)
-			if !ok {
-				return keep(row)
-			}
-			if match, known := kept(f, depth); known {
-				return match
-			}
-			match := keep(row)
-			f.verdict.Store(&keptVerdict{filter: filter, depth: depth, match: match})
+			match, _ := judge(row)
 			return match
 		},
 		kept: func(parts any) (match, known bool) {
@@ -65,11 +72,8 @@ func keptVerdicts(filter string, names []string, keep func(row any) bool) rowFil
 			}
 			return false, false
 		},
-		name: filter,
-		frozen: func(row any) bool {
-			_, _, ok := frozenScope(row, names)
-			return ok
-		},
+		name:  filter,
+		judge: judge,
 	}
 }
 
