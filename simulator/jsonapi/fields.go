@@ -52,9 +52,12 @@ func parseFields(typ, value string) fieldsParam {
 // type does not hold those members.
 func (q Query) FieldsAvoid(typ string, keys []string) bool {
 	value, _ := q.Get("fields[" + typ + "]")
+	if value == "" {
+		return false // no fieldset (every list GET without one asks)
+	}
 	f := parseFields(typ, value)
 	if len(f.paths) == 0 {
-		return false // no fieldset, or one that does nothing
+		return false // a fieldset that does nothing
 	}
 	for _, path := range f.paths {
 		if len(path) == 0 || slices.Contains(keys, path[0]) {
@@ -124,10 +127,10 @@ func (f fieldsParam) resource(v any) any {
 		if !present {
 			continue
 		}
-		_, fresh := o.Fresh(member)
 		out.fresh = slices.DeleteFunc(out.fresh, func(m Member) bool { return m.Key == member })
-		selected, ok := any(nil), false
-		if fresh {
+		var selected any
+		var ok bool
+		if _, fresh := o.Fresh(member); fresh {
 			selected, ok = f.selectMember(orig)
 		} else {
 			// A frozen member (a session's relationships): what the
