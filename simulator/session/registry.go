@@ -412,6 +412,16 @@ func (v View) Len() int { return len(v.sessions) }
 // instant.
 func (v View) Snapshot(i int) Snapshot { return v.sessions[i].snapshot(v.Now) }
 
+// Clock returns the clock's fields of session i at the view's instant,
+// as Snapshot(i) has them, without copying its state: what a renderer
+// that kept the rest of a row's bytes (a kept page) writes again.
+func (v View) Clock(i int) Clock {
+	s := v.sessions[i]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clockLocked(v.Now)
+}
+
 // Kept returns the state session i shows now but the clock's fields, as
 // its last snapshot kept it (Snapshot.Kept), to read only; nil when the
 // session has changed since (its next snapshot keeps a new one). It

@@ -144,7 +144,7 @@ func TestIOActivityCountsTheLast30Seconds(t *testing.T) {
 	for _, tc := range []struct {
 		advance time.Duration
 		want    int
-	}{{0, 8}, {19 * time.Second, 8}, {time.Second, 3}, {10 * time.Second, 0}} {
+	}{{0, 8}, {19 * time.Second, 8}, {time.Second, 3}, {9 * time.Second, 3}, {time.Second, 0}} {
 		clk.Advance(tc.advance)
 		if got := mustGet(t, r, s.ID()).IOActivity; got != tc.want {
 			t.Errorf("io_activity at +%s = %d, want %d", clk.Now().Sub(t0), got, tc.want)

@@ -80,6 +80,7 @@ type Session struct {
 	busy         bool // a query is running
 	pinnedBusy   bool // synthetic session that is always busy
 	ioBuckets    [ioWindow]ioBucket
+	ioNewest     int64 // the latest second of ioBuckets
 	backends     []Backend
 	params       map[string]bool
 	filters      []string
@@ -152,11 +153,15 @@ func (s *Session) ioLocked(now time.Time) {
 		b.second, b.events = sec, 0
 	}
 	b.events++
+	s.ioNewest = max(s.ioNewest, sec)
 }
 
 // ioActivity counts the events of the last ioWindow seconds.
 func (s *Session) ioActivityLocked(now time.Time) int {
 	sec := now.Unix()
+	if sec-s.ioNewest >= ioWindow {
+		return 0 // every bucket is older: an idle session, read on every GET
+	}
 	n := 0
 	for _, b := range s.ioBuckets {
 		if age := sec - b.second; age >= 0 && age < ioWindow {

@@ -130,10 +130,20 @@ func (s *Session) snapshot(now time.Time) Snapshot {
 		s.kept.Store(kept)
 	}
 	snap := *kept
-	snap.SecondsAlive = now.Sub(s.created).Seconds()
-	snap.Idle = s.idleLocked(now)
-	snap.IOActivity = s.ioActivityLocked(now)
+	c := s.clockLocked(now)
+	snap.SecondsAlive, snap.Idle, snap.IOActivity = c.SecondsAlive, c.Idle, c.IOActivity
 	return snap
+}
+
+// Clock is what the clock moves of a session: the fields of a snapshot
+// that change while its kept state does not.
+type Clock struct {
+	SecondsAlive, Idle float64
+	IOActivity         int
+}
+
+func (s *Session) clockLocked(now time.Time) Clock {
+	return Clock{SecondsAlive: now.Sub(s.created).Seconds(), Idle: s.idleLocked(now), IOActivity: s.ioActivityLocked(now)}
 }
 
 // stateLocked builds what a snapshot shows but the clock's fields.
