@@ -1,84 +1,181 @@
 package simulator
 
 import (
-	"bytes"
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
+	"github.com/mxharness/mxharness/simulator/jsonapi"
 	"github.com/mxharness/mxharness/simulator/recent"
 	"github.com/mxharness/mxharness/simulator/session"
 )
 
 // clockMembers are the members of a session's attributes that are laid
 // over its frozen parts on every read (resourceIn): what the clock moves,
-// and remote, which ?rdns may change.
+// and remote, which ?rdns may change. Their order is resourceRow.member's.
 var clockMembers = []string{"idle", "io_activity", "remote", "seconds_alive"}
 
-// clockFreeKey returns the key under which the body of a GET of the view's
-// collection is kept (Server.docs), or "" when the body may depend on the
-// clock. A body depends on nothing but the sessions' kept states when its
-// sparse fieldset selects none of the clock's members and no filter reads
-// them: then the body is a function of the registry's version (which moves
-// with every change a row can show, collectionTag), the link base and the
-// query, and a client that polls the list with fields[sessions] (MaxGUI,
-// on every refresh) is answered from the bytes kept for its query until a
-// session changes. Filters are left out: the bytes of the rows they keep
-// hold the clock's members unless a fieldset trims them, and their
-// verdicts may read them.
-func clockFreeKey(v session.View, q *request) string {
-	if q.r.Method != http.MethodGet || !q.query.FieldsAvoid("sessions", clockMembers) ||
-		slices.ContainsFunc(q.query.Keys(), isFilterKey) {
+// keptRows is the most rows a kept body that shows the clock's members
+// may hold: a page, or a small collection (~0.8 MB at 256 sessions).
+const keptRows = 256
+
+// keptKey returns the key under which the body of a GET of the view's
+// collection is kept (Server.docs), or "" when it is not kept. Such a
+// body depends on nothing but the registry's version (which moves with
+// every change a row can show, collectionTag), the link base, the query
+// and the clock's members of its rows:
+//
+//   - a sparse fieldset that selects none of the clock's members shows
+//     none of them: a client that polls the list with fields[sessions]
+//     (MaxGUI, on every refresh) is answered from the bytes kept for its
+//     query until a session changes;
+//   - without a fieldset, each row shows them where its resource lays them
+//     over its frozen parts, so a page (a GUI polls its first one) is kept
+//     with those places as holes and written again with the clock's values
+//     of the moment (keptBody.write). Rows shaped by a fieldset may hold
+//     the clock's values as plain values, so these are the whole rows.
+//
+// Filters are left out: their verdicts may read the clock's members, and
+// then the rows they keep move with the clock.
+func keptKey(v session.View, q *request) string {
+	if q.r.Method != http.MethodGet || slices.ContainsFunc(q.query.Keys(), isFilterKey) {
 		return ""
+	}
+	if !q.query.FieldsAvoid("sessions", clockMembers) {
+		rows := int64(v.Len())
+		if size, paged := q.query.PageSize(); paged {
+			rows = min(rows, size)
+		}
+		if rows > keptRows || slices.ContainsFunc(q.query.Keys(), isFieldsKey) {
+			return ""
+		}
 	}
 	return strconv.FormatUint(v.Version, 10) + " " + q.base + "?" + q.r.URL.RawQuery
 }
 
-// keptDocs and keptDocBytes bound the bodies kept for clock-free GETs
-// (Server.docs): a few clients polling with different fieldsets, and the
-// 3 MB of fields[sessions]=user,state over 10,000 sessions twice over
-// (0.4 KiB a session at 20,000).
+func isFieldsKey(key string) bool { return strings.HasPrefix(key, "fields[") }
+
+// keptDocs and keptDocBytes bound the bodies kept (Server.docs): a few
+// clients polling with different fieldsets and pages, and the 3 MB of
+// fields[sessions]=user,state over 10,000 sessions twice over (0.4 KiB a
+// session at 20,000).
 const (
 	keptDocs     = 4
 	keptDocBytes = 8 << 20
 )
 
-// newDocCache returns the list of the bodies of clock-free collection GETs,
-// by clockFreeKey. Bodies of older versions are never asked for again and
-// leave as newer ones come in.
-func newDocCache() *recent.List[string, []byte] {
-	return recent.New[string](keptDocs, keptDocBytes, func(body []byte) int { return len(body) })
+// newDocCache returns the list of kept bodies, by keptKey. Bodies of older
+// versions are never asked for again and leave as newer ones come in.
+func newDocCache() *recent.List[string, *keptBody] {
+	return recent.New[string](keptDocs, keptDocBytes, (*keptBody).size)
 }
 
-// bodyCopy is an io.Writer that keeps a copy of what a reply wrote, up to
-// keptDocBytes: the body of a clock-free document is streamed to its
-// client and kept (Server.docs) in one pass. The writes are copied as they
-// come and joined once, into a body of its own length: a slice grown by
-// append allocated a 3 MB body five times over in 32 KiB writes, and
-// kept the room it grew into.
-type bodyCopy struct {
-	writes [][]byte
-	n      int
-	over   bool
+// keptBody is the body of a collection GET, kept (keptKey): its bytes, and
+// for each hole (jsonapi.Hole) the row and the member of the clock it
+// shows. A body without holes (nil) is sent as it is.
+type keptBody struct {
+	body  []byte
+	holes []jsonapi.Hole // without their Values
+	refs  []holeRef      // what hole i shows
+	rows  []keptRow
 }
 
-func (b *bodyCopy) Write(p []byte) (int, error) {
-	switch {
-	case b.over:
-	case b.n+len(p) > keptDocBytes:
-		b.over, b.writes = true, nil
-	default:
-		b.writes = append(b.writes, bytes.Clone(p))
-		b.n += len(p)
+type holeRef struct {
+	row    int // in rows
+	member int // in clockMembers
+}
+
+// keptRow is a row of a kept body: the session it shows, by its index in
+// the view, and its remote, which the clock does not move.
+type keptRow struct {
+	index  int
+	remote string
+}
+
+func (k *keptBody) size() int {
+	return len(k.body) + len(k.holes)*40 + len(k.rows)*24
+}
+
+// fill appends to dst the body with the clock's values of its rows at the
+// view's instant: the body a rendering of the view gives, since the view
+// is of the version the body was kept for.
+func (k *keptBody) fill(dst []byte, v session.View) []byte {
+	type clock struct {
+		idle, secondsAlive float64
+		ioActivity         int64
 	}
-	return len(p), nil
+	clocks := make([]clock, len(k.rows))
+	for i, row := range k.rows {
+		c := v.Clock(row.index)
+		clocks[i] = clock{idle: c.Idle, secondsAlive: c.SecondsAlive, ioActivity: int64(c.IOActivity)}
+	}
+	return jsonapi.Fill(dst, k.body, k.holes, func(i int) any {
+		ref := k.refs[i]
+		c := &clocks[ref.row]
+		// Pointers, in clockMembers' order: no value is boxed.
+		return [...]any{&c.idle, &c.ioActivity, &k.rows[ref.row].remote, &c.secondsAlive}[ref.member]
+	})
 }
 
-// kept returns the whole body, or nil when it was too large to keep (or
-// there is no copy).
-func (b *bodyCopy) kept() []byte {
-	if b == nil || b.over {
+// madeRows collects the rows a collection GET made, by their index in its
+// view: what the holes of its body (jsonapi.MarshalHoles) are found in.
+// Rows are made from more than one goroutine (jsonapi encodes large
+// arrays in parallel).
+type madeRows struct {
+	view session.View
+	mu   sync.Mutex
+	rows []madeRow
+}
+
+type madeRow struct {
+	index int
+	row   *resourceRow
+}
+
+func (m *madeRows) add(index int, row *resourceRow) {
+	m.mu.Lock()
+	m.rows = append(m.rows, madeRow{index, row})
+	m.mu.Unlock()
+}
+
+// keep returns the body to keep of a document encoded from these rows, or
+// nil when its holes are not exactly the clock's members of the rows, in
+// the rows' order, each row's in clockMembers' order: a value written
+// in a way the rows do not account for would be kept stale.
+func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(holes) == 0 {
+		return &keptBody{body: body}
+	}
+	slices.SortFunc(m.rows, func(a, b madeRow) int { return cmp.Compare(a.index, b.index) })
+	want := 0
+	for _, r := range m.rows {
+		want += r.row.shown
+	}
+	if want != len(holes) {
 		return nil
 	}
-	return bytes.Join(b.writes, nil)
+	k := &keptBody{body: body, holes: slices.Clone(holes), refs: make([]holeRef, len(holes))}
+	row, last := 0, -1
+	for i, h := range holes {
+		for row < len(m.rows) && m.rows[row].row.memberOf(h.Value) < 0 {
+			row, last = row+1, -1
+		}
+		if row == len(m.rows) {
+			return nil
+		}
+		member := m.rows[row].row.memberOf(h.Value)
+		if member <= last {
+			return nil
+		}
+		if len(k.rows) == 0 || k.rows[len(k.rows)-1].index != m.rows[row].index {
+			k.rows = append(k.rows, keptRow{index: m.rows[row].index, remote: m.rows[row].row.remote})
+		}
+		k.holes[i].Value, k.refs[i], last = nil, holeRef{row: len(k.rows) - 1, member: member}, member
+	}
+	return k
 }

@@ -6,10 +6,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mxharness/mxharness/simulator/jsonapi"
 	"github.com/mxharness/mxharness/simulator/recent"
 )
 
@@ -110,7 +112,6 @@ func TestClockFreeBodies(t *testing.T) {
 		"?fields[sessions]=user,remote",                              // laid over as the clock's are
 		"?fields[sessions]=",                                         // no fieldset at all
 		"?fields[services]=user",                                     // another type's
-		"?page[size]=1",                                              // the whole rows
 		"?fields[sessions]=client/connection_attributes&pretty=true", // kept, for contrast
 	} {
 		body := get(q).body
@@ -123,10 +124,85 @@ func TestClockFreeBodies(t *testing.T) {
 	}
 }
 
+// TestKeptPages: the body of a page, which shows the clock's members, is
+// kept with those values as holes (keptBody) and written again with the
+// values of the moment. Each body must be the one a fresh rendering gives
+// as the clock moves idle, seconds_alive and io_activity without moving
+// the version, after a real client's query, and after a change. It is
+// sent with a Content-Length, as MaxScale sends every body, and a
+// collection too large for its holes to be kept is not kept.
+func TestKeptPages(t *testing.T) {
+	s := startSim(t, nil)
+	s.clock.Freeze()
+	for _, user := range []string{"app", "ops", "other", "app"} {
+		s.synthetic(t, user, map[string]string{"_client_name": "libmariadb"})
+	}
+	conn, clientID := s.dial(t, "RW-Split-Router")
+	renders := 0
+	fresh := func(query string) []byte {
+		t.Helper()
+		renders++
+		return s.getOK(t, fmt.Sprintf("/v1/sessions%s&unread=%d", query, renders)).body
+	}
+	check := func(when, query string) response {
+		t.Helper()
+		got := s.getOK(t, "/v1/sessions"+query)
+		if want := fresh(query); !bytes.Equal(got.body, want) {
+			t.Fatalf("%s: ?%s differs from a fresh rendering:\n%s\nwant\n%s", when, query, got.body, want)
+		}
+		if cl := got.header.Get("Content-Length"); cl != strconv.Itoa(len(got.body)) {
+			t.Errorf("%s: ?%s: Content-Length %q for %d bytes", when, query, cl, len(got.body))
+		}
+		return got
+	}
+	for _, query := range []string{"?page[size]=2&page[number]=2", "?pretty=false", "?page[size]=100"} {
+		first := check("first", query)
+		eventually(t, query+" is kept", func() bool { return holds(s.Server.docs, first.body) })
+		s.clock.Advance(1500 * time.Millisecond)
+		if moved := check("the clock moved", query); bytes.Equal(moved.body, first.body) {
+			t.Errorf("?%s: the body did not follow the clock:\n%s", query, moved.body)
+		}
+	}
+
+	const query = "?page[size]=5"
+	ioActivity := func(r response) float64 {
+		for _, row := range r.json(t)["data"].([]any) {
+			if row := row.(map[string]any); row["id"] == clientID {
+				return num(t, attr(row, "io_activity"))
+			}
+		}
+		t.Fatalf("session %s is not on the page:\n%s", clientID, r.body)
+		return 0
+	}
+	queryInt(t, conn, "SELECT 1") // moves the version; io_activity shows it
+	if n := ioActivity(check("after a query", query)); n == 0 {
+		t.Errorf("the client's query does not show in its io_activity")
+	}
+	s.clock.Advance(time.Minute) // io_activity falls back, the version stays
+	if n := ioActivity(check("a minute later", query)); n != 0 {
+		t.Errorf("a minute after the query, io_activity is still %v", n)
+	}
+	wantStatus(t, "PATCH", s.api(t, "PATCH", "/v1/sessions/"+clientID,
+		`{"data":{"attributes":{"parameters":{"log_info":true}}}}`), http.StatusOK, "")
+	if patched := check("after a PATCH", query); !strings.Contains(string(patched.body), `"log_info": true`) {
+		t.Errorf("the PATCH does not show:\n%s", patched.body)
+	}
+
+	for range keptRows - 4 {
+		s.synthetic(t, "many", nil)
+	}
+	if body := check("over keptRows sessions", "?").body; holds(s.Server.docs, body) {
+		t.Errorf("a collection of %d sessions was kept with its holes", keptRows+1)
+	}
+	if body := check("a page of them", "?page[size]=256").body; !holds(s.Server.docs, body) {
+		t.Errorf("a page of %d sessions was not kept", keptRows)
+	}
+}
+
 // holds reports whether docs keeps body, under any key.
-func holds(docs *recent.List[string, []byte], body []byte) bool {
+func holds(docs *recent.List[string, *keptBody], body []byte) bool {
 	kept := false
-	docs.Each(func(b []byte) { kept = kept || bytes.Equal(b, body) })
+	docs.Each(func(k *keptBody) { kept = kept || bytes.Equal(k.body, body) })
 	return kept
 }
 
@@ -227,6 +303,8 @@ func TestKeptBodiesFollowRandomChanges(t *testing.T) {
 		"fields[sessions]=user",
 		"fields[sessions]=user,parameters",
 		"fields[sessions]=client/connection_attributes,state&page[size]=5&page[number]=1",
+		"page[size]=5&page[number]=1", // kept with the clock's values as holes
+		"pretty=false",
 	}
 	filters := []struct {
 		query string
@@ -257,7 +335,7 @@ func TestKeptBodiesFollowRandomChanges(t *testing.T) {
 		q := fieldsets[rng.IntN(len(fieldsets))]
 		f := filters[rng.IntN(len(filters))]
 		for i := range 2 { // the second GET reads what the first kept
-			if got, want := s.getOK(t, "/v1/sessions?"+q).body, s.getOK(t, fmt.Sprintf("/v1/sessions?%s&unread=%d", q, step)).body; !bytes.Equal(got, want) {
+			if got, want := s.getOK(t, "/v1/sessions?"+q).body, s.getOK(t, fmt.Sprintf("/v1/sessions?%s&unread=%d", q, 2*step+i)).body; !bytes.Equal(got, want) {
 				t.Fatalf("step %d: ?%s differs from a fresh rendering:\n%s\nwant\n%s", step, q, got, want)
 			}
 			var want []string
@@ -273,5 +351,52 @@ func TestKeptBodiesFollowRandomChanges(t *testing.T) {
 				s.clock.Advance(time.Second) // moves seconds_alive, not the version
 			}
 		}
+	}
+}
+
+// TestKeptBodyHolesAreTheRowsClocks: a body is kept with holes only when
+// its holes are exactly the clock's members of the rows it was made of,
+// in order. A row whose clock's values were written as plain values (a
+// shaping that copied them) would otherwise be kept with those values
+// frozen, and a value from elsewhere filled from the wrong row.
+func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var values []string
+	made := &madeRows{}
+	var rows []any
+	for i := range 3 {
+		snap := randomSnapshot(rng, i+1, &values)
+		res, r := sessionRow(&snap, "http://127.0.0.1:8989/v1/", func(s string) string { return s }, nil)
+		made.add(i, r)
+		rows = append(rows, res)
+	}
+	keep := func(rows []any) *keptBody {
+		body, holes := jsonapi.MarshalHoles(map[string]any{"data": rows}, true)
+		return made.keep(body, holes)
+	}
+	k := keep(rows)
+	if k == nil || len(k.holes) != 12 || len(k.rows) != 3 {
+		t.Fatalf("three whole rows: kept %+v, want 12 holes in 3 rows", k)
+	}
+	for i, h := range k.holes {
+		if h.Value != nil || k.refs[i] != (holeRef{row: i / 4, member: i % 4}) {
+			t.Errorf("hole %d: %+v refers to %+v, want row %d member %d without its pointer", i, h, k.refs[i], i/4, i%4)
+		}
+	}
+	plain := slices.Clone(rows)
+	tree, err := jsonapi.Decode(jsonapi.Marshal(rows[1], false)) // the clock's values copied
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain[1] = tree
+	if k := keep(plain); k != nil {
+		t.Errorf("a row with plain clock values was kept with %d holes", len(k.holes))
+	}
+	swapped := []any{rows[0], rows[2], rows[1]}
+	if k := keep(swapped); k != nil {
+		t.Errorf("rows out of their order were kept")
+	}
+	if k := keep(nil); k == nil || k.holes != nil {
+		t.Errorf("a body without holes: kept %+v, want it whole", k)
 	}
 }

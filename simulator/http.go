@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/routers"
 
@@ -43,10 +44,12 @@ type reply struct {
 	// what doc is made of instead of from doc itself.
 	etag string
 	// keepAs, when set, is the key under which the body of doc, shaped,
-	// is kept (clockFreeKey, Server.docs; finish keeps it); body is that body, when
-	// it was kept.
+	// is kept (keptKey, Server.docs; finish keeps it), and made collects
+	// the rows it is made of.
 	keepAs string
-	body   []byte
+	made   *madeRows
+	// body, when set, is the body to send instead of doc's encoding.
+	body []byte
 }
 
 // operation is the handler of one operationId.
@@ -348,8 +351,14 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
 	if rep.keepAs != "" {
-		if body, ok := s.docs.Get(rep.keepAs); ok {
-			rep.body = body // shaped and encoded for an earlier request
+		if kept, ok := s.docs.Get(rep.keepAs); ok {
+			rep.body = kept.body // shaped and encoded for an earlier request
+			if kept.holes != nil {
+				buf := heldBodies.Get().(*[]byte)
+				defer heldBodies.Put(buf)
+				*buf = kept.fill((*buf)[:0], rep.made.view)
+				rep.body = *buf
+			}
 			s.send(w, r, method, rep)
 			return
 		}
@@ -365,7 +374,16 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		return
 	}
 	rep.doc = shaped
-	s.sendKeeping(w, r, method, rep, rep.keepAs)
+	if rep.keepAs != "" {
+		// Encoded whole, to be kept: with a Content-Length, as MaxScale
+		// sends every body.
+		body, holes := jsonapi.MarshalHoles(rep.doc, jsonapi.Pretty(q.query))
+		if kept := rep.made.keep(body, holes); kept != nil {
+			s.docs.Put(rep.keepAs, kept)
+		}
+		rep.body = body
+	}
+	s.send(w, r, method, rep)
 }
 
 // writePrecondition is the documented (RFC 7232) check of a write's
@@ -499,12 +517,6 @@ func (s *Server) errorDocument(details []string, takePending bool) any {
 // that was not shaped (an error, a 304, MaxScale's unshaped AsIs) is never
 // kept under its query's key.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep reply) {
-	s.sendKeeping(w, r, method, rep, "")
-}
-
-// sendKeeping is send that keeps the body it streams under keepAs, when
-// set (docCache).
-func (s *Server) sendKeeping(w http.ResponseWriter, r *http.Request, method string, rep reply, keepAs string) {
 	h := w.Header()
 	for k, v := range rep.header {
 		h[k] = v
@@ -534,33 +546,81 @@ func (s *Server) sendKeeping(w http.ResponseWriter, r *http.Request, method stri
 		h.Set("Content-Length", strconv.Itoa(len(rep.body)))
 	}
 	s.logger.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rep.status)
-	w.WriteHeader(rep.status)
 	if !hasBody {
+		w.WriteHeader(rep.status)
 		return
 	}
 	if rep.body != nil {
+		w.WriteHeader(rep.status)
 		if _, err := w.Write(rep.body); err != nil {
 			s.logger.DebugContext(r.Context(), "reply not written", "err", err)
 		}
 		return
 	}
-	// Streamed in ~32 KiB writes as it is encoded: no buffer of the
-	// reply's size (32 MB for 10,000 sessions) to fault in and collect,
-	// and the client reads the first rows of a collection while the
-	// others are encoded. A body to keep is copied as it is written.
-	out, kept := io.Writer(w), (*bodyCopy)(nil)
-	if keepAs != "" {
-		kept = new(bodyCopy)
-		out = io.MultiWriter(w, kept)
-	}
-	if err := jsonapi.MarshalTo(out, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery))); err != nil {
+	out := newLengthWriter(w, rep.status)
+	defer out.release()
+	if err := jsonapi.MarshalTo(out, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery))); err == nil {
+		err = out.close()
+	} else {
 		s.logger.DebugContext(r.Context(), "reply not written", "err", err)
-		return
-	}
-	if body := kept.kept(); body != nil {
-		s.docs.Put(keepAs, body)
 	}
 }
+
+// streamFrom is the size of a body from which it is streamed rather than
+// sent whole: a page, a session or a small collection has a
+// Content-Length, as every body MaxScale sends does, and goes out in one
+// write; a larger one (32 MB for 10,000 sessions) is sent in ~32 KiB
+// writes as it is encoded, chunked, with no buffer of its size to fault in
+// and collect, and the client reads the first rows while the others are
+// encoded.
+const streamFrom = 1 << 20
+
+// lengthWriter holds what is written to it until streamFrom bytes, then
+// writes the status and streams the rest; close sends a body that stayed
+// under streamFrom with its Content-Length.
+type lengthWriter struct {
+	w        http.ResponseWriter
+	status   int
+	buf      *[]byte
+	streamed bool
+}
+
+// heldBodies recycles the buffers of lengthWriter and of kept bodies'
+// fills.
+var heldBodies = sync.Pool{New: func() any { return new([]byte) }}
+
+func newLengthWriter(w http.ResponseWriter, status int) *lengthWriter {
+	buf := heldBodies.Get().(*[]byte)
+	*buf = (*buf)[:0]
+	return &lengthWriter{w: w, status: status, buf: buf}
+}
+
+func (l *lengthWriter) Write(p []byte) (int, error) {
+	if !l.streamed && len(*l.buf)+len(p) <= streamFrom {
+		*l.buf = append(*l.buf, p...)
+		return len(p), nil
+	}
+	if !l.streamed {
+		l.streamed = true
+		l.w.WriteHeader(l.status)
+		if _, err := l.w.Write(*l.buf); err != nil {
+			return 0, err
+		}
+	}
+	return l.w.Write(p)
+}
+
+func (l *lengthWriter) close() error {
+	if l.streamed {
+		return nil
+	}
+	l.w.Header().Set("Content-Length", strconv.Itoa(len(*l.buf)))
+	l.w.WriteHeader(l.status)
+	_, err := l.w.Write(*l.buf)
+	return err
+}
+
+func (l *lengthWriter) release() { heldBodies.Put(l.buf) }
 
 // writeStatic sends one of MaxScale's fixed-text replies (no security
 // headers, a four-digit-year Date); MaxScale sends them without a

@@ -19,10 +19,17 @@ import (
 // ETag (jsonapi.DigestOf) of a document depends on its content only.
 // What omit names (the profile's absent properties) is left out.
 func sessionResource(s *session.Snapshot, base string, remote func(string) string, omit *omission) any {
+	res, _ := sessionRow(s, base, remote, omit)
+	return res
+}
+
+// sessionRow is sessionResource that also returns the row the resource's
+// clock members point into.
+func sessionRow(s *session.Snapshot, base string, remote func(string) string, omit *omission) (*jsonapi.Overlay, *resourceRow) {
 	p := partsOf(s, base, omit)
 	r := new(resourceRow)
 	r.idle, r.ioActivity, r.remote, r.secondsAlive = s.Idle, int64(s.IOActivity), remote(s.Remote), s.SecondsAlive
-	return p.resourceIn(r, &r.idle, &r.ioActivity, &r.remote, &r.secondsAlive)
+	return p.resourceIn(r, &r.idle, &r.ioActivity, &r.remote, &r.secondsAlive), r
 }
 
 // resourceIn lays the clock's members and remote over p in r, and returns
@@ -39,6 +46,7 @@ func (p *sessionParts) resourceIn(r *resourceRow, idle, ioActivity, remote, seco
 			clock = append(clock, m)
 		}
 	}
+	r.shown = len(clock)
 	r.attributes[0] = jsonapi.Member{Key: "attributes", Value: p.attrs.WithIn(&r.attrs, clock)}
 	return p.resource.WithIn(&r.resource, r.attributes[:])
 }
@@ -84,6 +92,19 @@ type resourceRow struct {
 	idle, secondsAlive float64
 	ioActivity         int64
 	remote             string
+	// shown is how many of the clock's members the resource shows.
+	shown int
+}
+
+// memberOf returns the index in clockMembers of the member whose value p
+// points at in r, or -1 when p points elsewhere.
+func (r *resourceRow) memberOf(p any) int {
+	for i, q := range [...]any{&r.idle, &r.ioActivity, &r.remote, &r.secondsAlive} {
+		if p == q {
+			return i
+		}
+	}
+	return -1
 }
 
 // attributesPath is the pointer of a resource's attributes, as tokens.

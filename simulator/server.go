@@ -55,18 +55,18 @@ type Server struct {
 	templates   []template
 	lastMod     *jsonapi.LastModified
 	pending     jsonapi.ErrorBuffer
-	docs        *recent.List[string, []byte] // bodies of clock-free collection GETs, by clockFreeKey
-	matches     *jsonapi.Matches             // the rows filters kept, by registry version (listSessions)
-	startedAt   time.Time                    // MaxScale's started_at, for /v1/maxscale
-	tagSeed     uint64                       // random: collection ETags of two servers never meet (collectionTag)
-	notFoundLog logThrottle                  // MaxScale's log throttling of "<x> is not a <type>" (not-found-error-throttled)
-	maxlog      *maxlog.Log                  // the simulator's own log lines, for /v1/maxscale/logs
-	logins      logins                       // last_login of each REST account
-	bound       sync.Map                     // service name → the HOST:PORT its listener serves on
-	cors        string                       // WithCORS origin; "" when off
-	strict      bool                         // WithStrictRequests
-	controlOn   bool                         // WithControlAPI
-	gui         fs.FS                        // WithGUI; nil when off
+	docs        *recent.List[string, *keptBody] // bodies of collection GETs, by keptKey
+	matches     *jsonapi.Matches                // the rows filters kept, by registry version (listSessions)
+	startedAt   time.Time                       // MaxScale's started_at, for /v1/maxscale
+	tagSeed     uint64                          // random: collection ETags of two servers never meet (collectionTag)
+	notFoundLog logThrottle                     // MaxScale's log throttling of "<x> is not a <type>" (not-found-error-throttled)
+	maxlog      *maxlog.Log                     // the simulator's own log lines, for /v1/maxscale/logs
+	logins      logins                          // last_login of each REST account
+	bound       sync.Map                        // service name → the HOST:PORT its listener serves on
+	cors        string                          // WithCORS origin; "" when off
+	strict      bool                            // WithStrictRequests
+	controlOn   bool                            // WithControlAPI
+	gui         fs.FS                           // WithGUI; nil when off
 }
 
 // Option configures a Server.

@@ -101,19 +101,30 @@ func (s *Server) unknownSession(q *request) reply {
 func (s *Server) listSessions(q *request) reply {
 	view := s.reg.View()
 	resolve := s.remoteNames(q)
+	rep := reply{status: http.StatusOK}
+	lazy := s.profile.observed(devETagEveryGet) && !rdns(q) && view.Len() > 0
+	var made *madeRows // the rows of a body to keep
+	if lazy {
+		if rep.keepAs = keptKey(view, q); rep.keepAs != "" {
+			made = &madeRows{view: view}
+			rep.made = made
+		}
+	}
 	row := func(i int) any {
 		snap := view.Snapshot(i)
-		return sessionResource(&snap, q.base, resolve, s.profile.omit)
+		res, r := sessionRow(&snap, q.base, resolve, s.profile.omit)
+		if made != nil {
+			made.add(i, r)
+		}
+		return res
 	}
-	rep := reply{status: http.StatusOK}
 	var data any
-	if s.profile.observed(devETagEveryGet) && !rdns(q) && view.Len() > 0 {
+	if lazy {
 		kept := func(i int, r *resourceRow) any { return keptResource(view.Kept(i), q.base, s.profile.omit, r) }
 		data = jsonapi.NewRows(view.Len(), row).Peeked(func(lo, hi int) iter.Seq2[int, any] {
 			return peekRows(lo, hi, kept)
 		}).Remembered(strconv.FormatUint(view.Version, 10)+" "+q.base, s.matches)
 		rep.etag = s.collectionTag(view, q.base)
-		rep.keepAs = clockFreeKey(view, q)
 	} else {
 		rows := make([]any, view.Len())
 		for i := range rows {

@@ -78,6 +78,7 @@ func (e *encoder) encodeParallel(at func(i int) any, from, n, start, depth int) 
 	}
 	wg.Wait()
 	for h := 1; h < k && helpers[h] != nil; h++ {
+		e.joinHoles(helpers[h])
 		e.buf = append(e.buf, helpers[h].buf...)
 		helpers[h].release()
 	}
@@ -125,6 +126,9 @@ func (e *encoder) streamParallel(at func(i int) any, from, n, depth int) {
 func (e *encoder) encodeRange(at func(i int) any, lo, hi, depth int) *encoder {
 	h := getEncoder(e.pretty, nil)
 	h.worker, h.page, h.marked = true, e.page, e.marked
+	if e.holes != nil {
+		h.holes = new([]Hole)
+	}
 	for i := lo; i < hi; i++ {
 		h.buf = append(h.buf, ',')
 		if i > lo {

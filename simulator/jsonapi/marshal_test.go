@@ -3,7 +3,9 @@ package jsonapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -191,4 +193,43 @@ func FuzzMarshalRoundTrip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAppendRealIsJanssonsFormat compares AppendReal with C's %.17g (Go's
+// fmt, which prints the same digits) after jansson's own edits, over the
+// edges of the fixed and exponent forms and many random reals.
+func TestAppendRealIsJanssonsFormat(t *testing.T) {
+	jansson := func(f float64) string {
+		s := fmt.Sprintf("%.17g", f)
+		if i := strings.IndexByte(s, 'e'); i >= 0 {
+			mant, exp := s[:i], s[i+1:]
+			sign := ""
+			if exp[0] == '-' {
+				sign = "-"
+			}
+			return mant + "e" + sign + strings.TrimLeft(exp[1:], "0")
+		}
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	values := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 4.5, 12.25, 1e-4, 9.9999e-5, 1e-5, 1e16, 1e17, 99999999999999999,
+		1.5e16, 123456789012345678, math.MaxFloat64, math.SmallestNonzeroFloat64, -2.5e-10, 1e300, 0.001, 1234.5,
+		// Ties at the 18th digit, rounded half to even; the edges of digits17.
+		1234567890123456.75, 1234567890123456.25, 1<<53 - 0.5, 1 << 53, 0.00099999999999999999, 0.001000000000000001,
+		9.99999999999999999e15, 99999999999999.99, 0.30000000000000004, 0.1 + 0.2, 3.5, 5e-324}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		values = append(values, math.Float64frombits(rng.Uint64()), rng.Float64()*math.Pow(10, float64(rng.IntN(40)-20)),
+			float64(rng.Int64N(1e12))/1e9, float64(rng.IntN(100000))/10) // as seconds_alive and idle are made
+	}
+	for _, f := range values {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		if got, want := string(AppendReal(nil, f)), jansson(f); got != want {
+			t.Fatalf("AppendReal(%v) = %s, want %s", f, got, want)
+		}
+	}
 }

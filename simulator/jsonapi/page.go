@@ -79,3 +79,9 @@ func hasPagingLinks(links map[string]any) bool {
 	}
 	return false
 }
+
+// PageSize returns the page[size] of q when paging applies (pageParams).
+func (q Query) PageSize() (int64, bool) {
+	size, _, ok := pageParams(q)
+	return size, ok
+}
