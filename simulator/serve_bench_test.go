@@ -18,9 +18,10 @@ import (
 // helper goroutines included: on a shared machine far steadier than wall
 // time. To compare with an older tree, copy this file into it.
 //
-// fields-after-a-change PATCHes one session before each GET: the registry's
-// version moves, so the body kept for the fieldset (clockFreeKey) is not
-// served and the rows are shaped and encoded, as after any change.
+// fields-after-a-change and page-after-a-change PATCH one session before
+// each GET: the registry's version moves, so the body kept for the query
+// (keptKey) is not served and the rows are shaped and encoded, as after
+// any change.
 func BenchmarkServe10k(b *testing.B) {
 	srv := manySessions(b, 10000)
 	h := srv.Handler()
@@ -42,6 +43,7 @@ func BenchmarkServe10k(b *testing.B) {
 		{"filter", "/v1/sessions?filter=/attributes/user=%22maxuser%22", nil},
 		{"filter-jsonpath", "/v1/sessions?filter[relationships.services.data[*].id]=eq(%22Read-Connection-Router%22)", nil},
 		{"page", "/v1/sessions?page[size]=100&page[number]=3", nil},
+		{"page-after-a-change", "/v1/sessions?page[size]=100&page[number]=3", change},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			get := func() {

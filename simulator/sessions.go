@@ -91,8 +91,9 @@ func (s *Server) unknownSession(q *request) reply {
 // the view's version and instant (collectionTag), so a page of 100 out of
 // 100,000 sessions renders 100. At one version, a filter whose verdicts
 // read frozen parts only makes the rows it kept the last time
-// (jsonapi.Matches), and a body that cannot show the clock is served
-// again (clockFreeKey). The documented profile's tag must stay equal while
+// (jsonapi.Matches), and a body that cannot show the clock, or a page
+// whose rows show it only where they lay it over their frozen parts, is
+// served again (keptKey, keptBody). The documented profile's tag must stay equal while
 // nothing is modified through the API, whatever the clock and the clients
 // do: it hashes every row's content (etagOf), from rows rendered once,
 // eagerly. So does a reverse-DNS request, whose names the version does
