@@ -15,7 +15,7 @@ import (
 
 // clockMembers are the members of a session's attributes that are laid
 // over its frozen parts on every read (resourceIn): what the clock moves,
-// and remote, which ?rdns may change. Their order is resourceRow.member's.
+// and remote, which ?rdns may change. Their order is resourceRow.memberOf's.
 var clockMembers = []string{"idle", "io_activity", "remote", "seconds_alive"}
 
 // keptRows is the most rows a kept body that shows the clock's members
@@ -35,7 +35,7 @@ const keptRows = 256
 //   - without a fieldset, each row shows them where its resource lays them
 //     over its frozen parts, so a page (a GUI polls its first one) is kept
 //     with those places as holes and written again with the clock's values
-//     of the moment (keptBody.write). Rows shaped by a fieldset may hold
+//     of the moment (keptBody.fill). Rows shaped by a fieldset may hold
 //     the clock's values as plain values, so these are the whole rows.
 //
 // Filters are left out: their verdicts may read the clock's members, and
@@ -126,8 +126,11 @@ func (k *keptBody) fill(dst []byte, v session.View) []byte {
 // arrays in parallel).
 type madeRows struct {
 	view session.View
-	mu   sync.Mutex
-	rows []madeRow
+	// clockFree: a fieldset leaves the clock's members out of the rows
+	// (keptKey), so the body has no holes.
+	clockFree bool
+	mu        sync.Mutex
+	rows      []madeRow
 }
 
 type madeRow struct {
@@ -143,12 +146,16 @@ func (m *madeRows) add(index int, row *resourceRow) {
 
 // keep returns the body to keep of a document encoded from these rows, or
 // nil when its holes are not exactly the clock's members of the rows, in
-// the rows' order, each row's in clockMembers' order: a value written
-// in a way the rows do not account for would be kept stale.
+// the rows' order, each row's in clockMembers' order (none, for a
+// clock-free fieldset): a value written in a way the rows do not account
+// for would be kept stale.
 func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if len(holes) == 0 {
+	if m.clockFree || len(m.rows) == 0 {
+		if len(holes) > 0 {
+			return nil
+		}
 		return &keptBody{body: body}
 	}
 	slices.SortFunc(m.rows, func(a, b madeRow) int { return cmp.Compare(a.index, b.index) })

@@ -356,7 +356,7 @@ func TestKeptBodiesFollowRandomChanges(t *testing.T) {
 
 // TestKeptBodyHolesAreTheRowsClocks: a body is kept with holes only when
 // its holes are exactly the clock's members of the rows it was made of,
-// in order. A row whose clock's values were written as plain values (a
+// in order, and a clock-free fieldset's only without holes. A row whose clock's values were written as plain values (a
 // shaping that copied them) would otherwise be kept with those values
 // frozen, and a value from elsewhere filled from the wrong row.
 func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
@@ -396,7 +396,14 @@ func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
 	if k := keep(swapped); k != nil {
 		t.Errorf("rows out of their order were kept")
 	}
+	if k := keep(nil); k != nil {
+		t.Errorf("rows whose clock's values are not holes were kept")
+	}
+	made.clockFree = true // a fieldset without the clock's members
 	if k := keep(nil); k == nil || k.holes != nil {
-		t.Errorf("a body without holes: kept %+v, want it whole", k)
+		t.Errorf("a clock-free body: kept %+v, want it whole", k)
+	}
+	if k := keep(rows); k != nil {
+		t.Errorf("a clock-free body with holes was kept")
 	}
 }

@@ -107,7 +107,7 @@ func (s *Server) listSessions(q *request) reply {
 	var made *madeRows // the rows of a body to keep
 	if lazy {
 		if rep.keepAs = keptKey(view, q); rep.keepAs != "" {
-			made = &madeRows{view: view}
+			made = &madeRows{view: view, clockFree: q.query.FieldsAvoid("sessions", clockMembers)}
 			rep.made = made
 		}
 	}
