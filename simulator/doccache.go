@@ -112,6 +112,9 @@ func (k *keptBody) fill(dst []byte, v session.View) []byte {
 		c := v.Clock(row.index)
 		clocks[i] = clock{idle: c.Idle, secondsAlive: c.SecondsAlive, ioActivity: int64(c.IOActivity)}
 	}
+	// Room for the body and values up to 24 bytes (the longest real,
+	// -d.ddddddddddddddddde-ddd), so that a fresh buffer is allocated once.
+	dst = slices.Grow(dst, len(k.body)+24*len(k.holes))
 	return jsonapi.Fill(dst, k.body, k.holes, func(i int) any {
 		ref := k.refs[i]
 		c := &clocks[ref.row]
