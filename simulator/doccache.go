@@ -15,7 +15,7 @@ import (
 
 // clockMembers are the members of a session's attributes that are laid
 // over its frozen parts on every read (resourceIn): what the clock moves,
-// and remote, which ?rdns may change. Their order is resourceRow.memberOf's.
+// and remote, which ?rdns may change. Their order is clockValues.member's.
 var clockMembers = []string{"idle", "io_activity", "remote", "seconds_alive"}
 
 // keptRows is the most rows a kept body that shows the clock's members
@@ -40,20 +40,30 @@ const keptRows = 256
 //
 // Filters are left out: their verdicts may read the clock's members, and
 // then the rows they keep move with the clock.
-func keptKey(v session.View, q *request) string {
+//
+// clockFree reports the first kind, whose body has no holes.
+func keptKey(v session.View, q *request) (key string, clockFree bool) {
 	if q.r.Method != http.MethodGet || slices.ContainsFunc(q.query.Keys(), isFilterKey) {
-		return ""
+		return "", false
 	}
-	if !q.query.FieldsAvoid("sessions", clockMembers) {
+	clockFree = q.query.FieldsAvoid("sessions", clockMembers)
+	if !clockFree {
 		rows := int64(v.Len())
 		if size, paged := q.query.PageSize(); paged {
 			rows = min(rows, size)
 		}
 		if rows > keptRows || slices.ContainsFunc(q.query.Keys(), isFieldsKey) {
-			return ""
+			return "", false
 		}
 	}
-	return strconv.FormatUint(v.Version, 10) + " " + q.base + "?" + q.r.URL.RawQuery
+	return collectionKey(v, q.base) + "?" + q.r.URL.RawQuery, clockFree
+}
+
+// collectionKey names the rows of the view's collection under a link base:
+// equal names, equal rows (the version moves with every change a row can
+// show), for what is kept of them (keptKey, Rows.Remembered).
+func collectionKey(v session.View, base string) string {
+	return strconv.FormatUint(v.Version, 10) + " " + base
 }
 
 func isFieldsKey(key string) bool { return strings.HasPrefix(key, "fields[") }
@@ -103,23 +113,16 @@ func (k *keptBody) size() int {
 // view's instant: the body a rendering of the view gives, since the view
 // is of the version the body was kept for.
 func (k *keptBody) fill(dst []byte, v session.View) []byte {
-	type clock struct {
-		idle, secondsAlive float64
-		ioActivity         int64
-	}
-	clocks := make([]clock, len(k.rows))
+	clocks := make([]clockValues, len(k.rows))
 	for i, row := range k.rows {
 		c := v.Clock(row.index)
-		clocks[i] = clock{idle: c.Idle, secondsAlive: c.SecondsAlive, ioActivity: int64(c.IOActivity)}
+		clocks[i] = clockValues{idle: c.Idle, secondsAlive: c.SecondsAlive, ioActivity: int64(c.IOActivity), remote: row.remote}
 	}
 	// Room for the body and values up to 24 bytes (the longest real,
 	// -d.ddddddddddddddddde-ddd), so that a fresh buffer is allocated once.
 	dst = slices.Grow(dst, len(k.body)+24*len(k.holes))
 	return jsonapi.Fill(dst, k.body, k.holes, func(i int) any {
-		ref := k.refs[i]
-		c := &clocks[ref.row]
-		// Pointers, in clockMembers' order: no value is boxed.
-		return [...]any{&c.idle, &c.ioActivity, &k.rows[ref.row].remote, &c.secondsAlive}[ref.member]
+		return clocks[k.refs[i].row].member(k.refs[i].member)
 	})
 }
 
@@ -130,7 +133,7 @@ func (k *keptBody) fill(dst []byte, v session.View) []byte {
 type madeRows struct {
 	view session.View
 	// clockFree: a fieldset leaves the clock's members out of the rows
-	// (keptKey), so the body has no holes.
+	// (keptKey), so the body has no holes and its rows are not collected.
 	clockFree bool
 	mu        sync.Mutex
 	rows      []madeRow
@@ -142,6 +145,9 @@ type madeRow struct {
 }
 
 func (m *madeRows) add(index int, row *resourceRow) {
+	if m.clockFree {
+		return // 10,000 rows of a fieldset, for nothing
+	}
 	m.mu.Lock()
 	m.rows = append(m.rows, madeRow{index, row})
 	m.mu.Unlock()
@@ -172,18 +178,17 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 	k := &keptBody{body: body, holes: slices.Clone(holes), refs: make([]holeRef, len(holes))}
 	row, last := 0, -1
 	for i, h := range holes {
-		for row < len(m.rows) && m.rows[row].row.memberOf(h.Value) < 0 {
-			row, last = row+1, -1
+		member := -1
+		for ; row < len(m.rows); row, last = row+1, -1 {
+			if member = m.rows[row].row.values.memberOf(h.Value); member >= 0 {
+				break
+			}
 		}
-		if row == len(m.rows) {
-			return nil
-		}
-		member := m.rows[row].row.memberOf(h.Value)
-		if member <= last {
+		if member <= last { // past the last row, or out of the row's order
 			return nil
 		}
 		if len(k.rows) == 0 || k.rows[len(k.rows)-1].index != m.rows[row].index {
-			k.rows = append(k.rows, keptRow{index: m.rows[row].index, remote: m.rows[row].row.remote})
+			k.rows = append(k.rows, keptRow{index: m.rows[row].index, remote: m.rows[row].row.values.remote})
 		}
 		k.holes[i].Value, k.refs[i], last = nil, holeRef{row: len(k.rows) - 1, member: member}, member
 	}

@@ -28,8 +28,8 @@ func sessionResource(s *session.Snapshot, base string, remote func(string) strin
 func sessionRow(s *session.Snapshot, base string, remote func(string) string, omit *omission) (*jsonapi.Overlay, *resourceRow) {
 	p := partsOf(s, base, omit)
 	r := new(resourceRow)
-	r.idle, r.ioActivity, r.remote, r.secondsAlive = s.Idle, int64(s.IOActivity), remote(s.Remote), s.SecondsAlive
-	return p.resourceIn(r, &r.idle, &r.ioActivity, &r.remote, &r.secondsAlive), r
+	r.values = clockValues{idle: s.Idle, ioActivity: int64(s.IOActivity), remote: remote(s.Remote), secondsAlive: s.SecondsAlive}
+	return p.resourceIn(r, r.values.member(0), r.values.member(1), r.values.member(2), r.values.member(3)), r
 }
 
 // resourceIn lays the clock's members and remote over p in r, and returns
@@ -86,21 +86,41 @@ func peekRows(lo, hi int, parts func(i int, r *resourceRow) any) iter.Seq2[int, 
 // clock's values the members point at (jsonapi.Member), which boxed as
 // values cost an allocation each.
 type resourceRow struct {
-	resource, attrs    jsonapi.Overlay
-	attributes         [1]jsonapi.Member
-	clock              [4]jsonapi.Member
-	idle, secondsAlive float64
-	ioActivity         int64
-	remote             string
+	resource, attrs jsonapi.Overlay
+	attributes      [1]jsonapi.Member
+	clock           [4]jsonapi.Member
+	values          clockValues
 	// shown is how many of the clock's members the resource shows.
 	shown int
 }
 
+// clockValues are the values of clockMembers a row lays over its frozen
+// parts (and a kept body's fill writes again).
+type clockValues struct {
+	idle, secondsAlive float64
+	ioActivity         int64
+	remote             string
+}
+
+// member returns a pointer to the value of clockMembers[i], which a
+// jsonapi.Member may hold without boxing the value.
+func (c *clockValues) member(i int) any {
+	switch i {
+	case 0:
+		return &c.idle
+	case 1:
+		return &c.ioActivity
+	case 2:
+		return &c.remote
+	}
+	return &c.secondsAlive
+}
+
 // memberOf returns the index in clockMembers of the member whose value p
-// points at in r, or -1 when p points elsewhere.
-func (r *resourceRow) memberOf(p any) int {
-	for i, q := range [...]any{&r.idle, &r.ioActivity, &r.remote, &r.secondsAlive} {
-		if p == q {
+// points at in c, or -1 when p points elsewhere.
+func (c *clockValues) memberOf(p any) int {
+	for i := range clockMembers {
+		if c.member(i) == p {
 			return i
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"iter"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -106,8 +105,9 @@ func (s *Server) listSessions(q *request) reply {
 	lazy := s.profile.observed(devETagEveryGet) && !rdns(q) && view.Len() > 0
 	var made *madeRows // the rows of a body to keep
 	if lazy {
-		if rep.keepAs = keptKey(view, q); rep.keepAs != "" {
-			made = &madeRows{view: view, clockFree: q.query.FieldsAvoid("sessions", clockMembers)}
+		var clockFree bool
+		if rep.keepAs, clockFree = keptKey(view, q); rep.keepAs != "" {
+			made = &madeRows{view: view, clockFree: clockFree}
 			rep.made = made
 		}
 	}
@@ -124,7 +124,7 @@ func (s *Server) listSessions(q *request) reply {
 		kept := func(i int, r *resourceRow) any { return keptResource(view.Kept(i), q.base, s.profile.omit, r) }
 		data = jsonapi.NewRows(view.Len(), row).Peeked(func(lo, hi int) iter.Seq2[int, any] {
 			return peekRows(lo, hi, kept)
-		}).Remembered(strconv.FormatUint(view.Version, 10)+" "+q.base, s.matches)
+		}).Remembered(collectionKey(view, q.base), s.matches)
 		rep.etag = s.collectionTag(view, q.base)
 	} else {
 		rows := make([]any, view.Len())
