@@ -83,46 +83,39 @@ func newDocCache() *recent.List[string, *keptBody] {
 	return recent.New[string](keptDocs, keptDocBytes, (*keptBody).size)
 }
 
-// keptBody is the body of a collection GET, kept (keptKey): its bytes, and
-// for each hole (jsonapi.Hole) the row and the member of the clock it
-// shows. A body without holes (nil) is sent as it is.
+// keptBody is the body of a collection GET, kept (keptKey): its bytes,
+// and for each hole (jsonapi.Hole) the session and the member of the
+// clock it shows. A body without holes (nil) is sent as it is.
 type keptBody struct {
 	body  []byte
 	holes []jsonapi.Hole // without their Values
 	refs  []holeRef      // what hole i shows
-	rows  []keptRow
 }
 
 type holeRef struct {
-	row    int // in rows
+	index  int // the session's, in the view
 	member int // in clockMembers
 }
 
-// keptRow is a row of a kept body: the session it shows, by its index in
-// the view, and its remote, which the clock does not move.
-type keptRow struct {
-	index  int
-	remote string
-}
-
 func (k *keptBody) size() int {
-	return len(k.body) + len(k.holes)*40 + len(k.rows)*24
+	return len(k.body) + len(k.holes)*48
 }
 
 // fill appends to dst the body with the clock's values of its rows at the
 // view's instant: the body a rendering of the view gives, since the view
-// is of the version the body was kept for.
+// is of the version the body was kept for. Each row's clock is read once,
+// when its first hole is filled (the holes are in the rows' order).
 func (k *keptBody) fill(dst []byte, v session.View) []byte {
-	clocks := make([]clockValues, len(k.rows))
-	for i, row := range k.rows {
-		c := v.Clock(row.index)
-		clocks[i] = clockValues{idle: c.Idle, secondsAlive: c.SecondsAlive, ioActivity: int64(c.IOActivity), remote: row.remote}
-	}
 	// Room for the body and values up to 24 bytes (the longest real,
 	// -d.ddddddddddddddddde-ddd), so that a fresh buffer is allocated once.
 	dst = slices.Grow(dst, len(k.body)+24*len(k.holes))
-	return jsonapi.Fill(dst, k.body, k.holes, func(i int) any {
-		return clocks[k.refs[i].row].member(k.refs[i].member)
+	at, clock := -1, clockValues{}
+	return jsonapi.Fill(dst, k.body, k.holes, func(dst []byte, i int) []byte {
+		if ref := k.refs[i]; ref.index != at {
+			c := v.Clock(ref.index)
+			at, clock = ref.index, clockValues{idle: c.Idle, secondsAlive: c.SecondsAlive, ioActivity: int64(c.IOActivity)}
+		}
+		return clock.appendMember(dst, k.refs[i].member)
 	})
 }
 
@@ -175,9 +168,9 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 	if want != len(holes) {
 		return nil
 	}
-	k := &keptBody{body: body, holes: slices.Clone(holes), refs: make([]holeRef, len(holes))}
+	k := &keptBody{body: body}
 	row, last := 0, -1
-	for i, h := range holes {
+	for _, h := range holes {
 		member := -1
 		for ; row < len(m.rows); row, last = row+1, -1 {
 			if member = m.rows[row].row.values.memberOf(h.Value); member >= 0 {
@@ -187,10 +180,12 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 		if member <= last { // past the last row, or out of the row's order
 			return nil
 		}
-		if len(k.rows) == 0 || k.rows[len(k.rows)-1].index != m.rows[row].index {
-			k.rows = append(k.rows, keptRow{index: m.rows[row].index, remote: m.rows[row].row.values.remote})
+		last = member
+		if member == remoteMember {
+			continue // stays as written: the clock does not move it
 		}
-		k.holes[i].Value, k.refs[i], last = nil, holeRef{row: len(k.rows) - 1, member: member}, member
+		k.holes = append(k.holes, jsonapi.Hole{Start: h.Start, End: h.End})
+		k.refs = append(k.refs, holeRef{index: m.rows[row].index, member: member})
 	}
 	return k
 }

@@ -513,6 +513,20 @@ func (s *Server) errorDocument(details []string, takePending bool) any {
 	return nil // not a typed nil map: no body at all
 }
 
+// securityHeaders are the headers MaxScale adds to every reply of its
+// REST API, and jsonContentType the type of its bodies: values shared by
+// every reply, which net/http only reads, so that a reply does not
+// allocate them anew.
+var (
+	securityHeaders = http.Header{
+		"X-Frame-Options":  {"Deny"},
+		"X-XSS-Protection": {"1"}, // as MaxScale spells it, not canonical
+		"Referrer-Policy":  {"same-origin"},
+		"Cache-Control":    {"no-cache"},
+	}
+	jsonContentType = []string{"application/json"}
+)
+
 // send writes a reply with MaxScale's headers; the document of a reply
 // that was not shaped (an error, a 304, MaxScale's unshaped AsIs) is never
 // kept under its query's key.
@@ -528,13 +542,12 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	} else {
 		h.Set("Date", jsonapi.HTTPDate(now))
 	}
-	h.Set("X-Frame-Options", "Deny")
-	h["X-XSS-Protection"] = []string{"1"}
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Cache-Control", "no-cache")
+	for k, v := range securityHeaders {
+		h[k] = v
+	}
 	hasBody := (rep.doc != nil || rep.body != nil) && rep.status != http.StatusNoContent
 	if hasBody {
-		h.Set("Content-Type", "application/json")
+		h["Content-Type"] = jsonContentType
 	} else {
 		h["Content-Type"] = nil // no sniffing: MaxScale sends none without a body
 	}

@@ -3,6 +3,7 @@ package simulator
 import (
 	"fmt"
 	"iter"
+	"strconv"
 	"time"
 
 	"github.com/mxharness/mxharness/simulator/jsonapi"
@@ -110,10 +111,26 @@ func (c *clockValues) member(i int) any {
 		return &c.idle
 	case 1:
 		return &c.ioActivity
-	case 2:
+	case remoteMember:
 		return &c.remote
 	}
 	return &c.secondsAlive
+}
+
+// remoteMember is remote's index in clockMembers.
+const remoteMember = 2
+
+// appendMember appends the JSON of clockMembers[i] but remote's (which a
+// kept body leaves as it wrote it), as a jsonapi encoding of member(i)
+// writes it.
+func (c *clockValues) appendMember(dst []byte, i int) []byte {
+	switch i {
+	case 0:
+		return jsonapi.AppendReal(dst, c.idle)
+	case 1:
+		return strconv.AppendInt(dst, c.ioActivity, 10)
+	}
+	return jsonapi.AppendReal(dst, c.secondsAlive)
 }
 
 // memberOf returns the index in clockMembers of the member whose value p

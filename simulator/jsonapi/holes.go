@@ -46,21 +46,12 @@ func (e *encoder) joinHoles(h *encoder) {
 }
 
 // Fill appends body to dst with each hole i of holes (MarshalHoles's, in
-// order) written as value(i) instead: a string, a bool, nil, an integer,
-// a real, or a pointer a Member may hold. value must not return objects
-// or arrays, which would need the depth of the hole.
-func Fill(dst, body []byte, holes []Hole, value func(i int) any) []byte {
-	e := getEncoder(false, nil)
-	own := e.buf
-	e.buf = dst
+// order) written by appendValue instead, which appends the value's JSON.
+func Fill(dst, body []byte, holes []Hole, appendValue func(dst []byte, i int) []byte) []byte {
 	at := 0
 	for i, h := range holes {
-		e.buf = append(e.buf, body[at:h.Start]...)
-		e.value(value(i), 0)
+		dst = appendValue(append(dst, body[at:h.Start]...), i)
 		at = h.End
 	}
-	out := append(e.buf, body[at:]...)
-	e.buf = own
-	e.release()
-	return out
+	return append(dst, body[at:]...)
 }
