@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mxharness/mxharness/simulator/jsonapi"
-	"github.com/mxharness/mxharness/simulator/recent"
 )
 
 // TestClockFreeBodies: the body of a collection GET whose fieldset reads
@@ -43,7 +42,7 @@ func TestClockFreeBodies(t *testing.T) {
 	if want := fresh(query); !bytes.Equal(first.body, want) {
 		t.Fatalf("first body differs from a fresh rendering:\n%s\nwant\n%s", first.body, want)
 	}
-	eventually(t, "the body is kept", func() bool { return holds(s.Server.docs, first.body) })
+	eventually(t, "the body is kept", func() bool { return holds(s.Server, first.body) })
 	again := get(query)
 	if !bytes.Equal(again.body, first.body) {
 		t.Errorf("second body differs from the first:\n%s\nwant\n%s", again.body, first.body)
@@ -60,7 +59,7 @@ func TestClockFreeBodies(t *testing.T) {
 	// MaxScale answers a stale If-None-Match with the document unshaped
 	// (jsonapi.AsIs): that body is not the query's.
 	stale := s.api(t, "GET", "/v1/sessions"+query, "", "If-None-Match", `"stale"`)
-	if bytes.Equal(stale.body, first.body) || holds(s.Server.docs, stale.body) {
+	if bytes.Equal(stale.body, first.body) || holds(s.Server, stale.body) {
 		t.Errorf("a stale If-None-Match: the unshaped body was kept, or the shaped one sent (%d bytes)", len(stale.body))
 	}
 	if got := get(query).body; !bytes.Equal(got, first.body) {
@@ -117,8 +116,8 @@ func TestClockFreeBodies(t *testing.T) {
 		body := get(q).body
 		kept := strings.HasSuffix(q, "pretty=true")
 		if kept {
-			eventually(t, q+" is kept", func() bool { return holds(s.Server.docs, body) })
-		} else if holds(s.Server.docs, body) {
+			eventually(t, q+" is kept", func() bool { return holds(s.Server, body) })
+		} else if holds(s.Server, body) {
 			t.Errorf("GET /v1/sessions%s: body kept, but it may show the clock", q)
 		}
 	}
@@ -157,7 +156,7 @@ func TestKeptPages(t *testing.T) {
 	}
 	for _, query := range []string{"?page[size]=2&page[number]=2", "?pretty=false", "?page[size]=100"} {
 		first := check("first", query)
-		eventually(t, query+" is kept", func() bool { return holds(s.Server.docs, first.body) })
+		eventually(t, query+" is kept", func() bool { return holds(s.Server, first.body) })
 		s.clock.Advance(1500 * time.Millisecond)
 		if moved := check("the clock moved", query); bytes.Equal(moved.body, first.body) {
 			t.Errorf("?%s: the body did not follow the clock:\n%s", query, moved.body)
@@ -191,18 +190,80 @@ func TestKeptPages(t *testing.T) {
 	for range keptRows - 4 {
 		s.synthetic(t, "many", nil)
 	}
-	if body := check("over keptRows sessions", "?").body; holds(s.Server.docs, body) {
-		t.Errorf("a collection of %d sessions was kept with its holes", keptRows+1)
+	if body := check("over keptRows sessions", "?").body; holds(s.Server, body) {
+		t.Errorf("a collection of %d sessions was kept the first time it was asked for", keptRows+1)
 	}
-	if body := check("a page of them", "?page[size]=256").body; !holds(s.Server.docs, body) {
+	if body := check("over keptRows sessions, again", "?").body; !holds(s.Server, body) {
+		t.Errorf("a collection of %d sessions was not kept the second time it was asked for", keptRows+1)
+	}
+	if body := check("a page of them", "?page[size]=256").body; !holds(s.Server, body) {
 		t.Errorf("a page of %d sessions was not kept", keptRows)
 	}
 }
 
-// holds reports whether docs keeps body, under any key.
-func holds(docs *recent.List[string, *keptBody], body []byte) bool {
+// TestKeptLargeCollections: a collection body of more than streamFrom
+// bytes is kept packed in blocks the second time it is asked for, and
+// sent streamed from them: each GET must be what a fresh rendering gives
+// as the clock moves and after a change, with every block's holes filled
+// from the right rows.
+func TestKeptLargeCollections(t *testing.T) {
+	s := startSim(t, nil)
+	s.clock.Freeze()
+	for i := range 450 {
+		s.synthetic(t, fmt.Sprintf("user%d", i%7), map[string]string{"_client_name": "libmariadb"})
+	}
+	renders := 0
+	check := func(when string) []byte {
+		t.Helper()
+		got := s.getOK(t, "/v1/sessions")
+		renders++
+		if want := s.getOK(t, fmt.Sprintf("/v1/sessions?unread=%d", renders)).body; !bytes.Equal(got.body, want) {
+			t.Fatalf("%s: the body differs from a fresh rendering (%d and %d bytes)", when, len(got.body), len(want))
+		}
+		return got.body
+	}
+	check("first")
+	body := check("second")
+	if len(body) <= streamFrom {
+		t.Fatalf("450 sessions make %d bytes, not more than streamFrom", len(body))
+	}
+	packed := 0
+	s.Server.docs.Each(func(k *keptBody) {
+		if k.streamed() {
+			packed = len(k.blocks)
+		}
+	})
+	if packed < 2 {
+		t.Fatalf("the body is kept in %d packed blocks, want several", packed)
+	}
+	for step := range 3 {
+		s.clock.Advance(1250 * time.Millisecond)
+		if moved := check(fmt.Sprintf("the clock moved (%d)", step)); bytes.Equal(moved, body) {
+			t.Errorf("the kept body did not follow the clock")
+		}
+	}
+	wantStatus(t, "PATCH", s.api(t, "PATCH", "/v1/sessions/"+strconv.Itoa(300),
+		`{"data":{"attributes":{"parameters":{"log_info":true}}}}`), http.StatusOK, "")
+	check("after a PATCH")
+	check("after a PATCH, again")
+	check("after a PATCH, kept")
+}
+
+// holds reports whether srv keeps body, under any key: a body of the
+// registry's version, filled with the clock's values of now.
+func holds(srv *Server, body []byte) bool {
+	view := srv.reg.View()
 	kept := false
-	docs.Each(func(k *keptBody) { kept = kept || bytes.Equal(k.body, body) })
+	srv.docs.Each(func(k *keptBody) {
+		if !k.holds() || k.version != view.Version {
+			return
+		}
+		filled, err := k.fill(nil, view, nil)
+		if k.whole != nil {
+			filled = k.whole
+		}
+		kept = kept || err == nil && bytes.Equal(filled, body)
+	})
 	return kept
 }
 
@@ -377,13 +438,12 @@ func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
 		return made.keep(body, holes)
 	}
 	k := keep(rows)
-	if k == nil || len(k.holes) != 9 {
-		t.Fatalf("three whole rows: kept %+v, want 9 holes (remote stays written)", k)
+	if k == nil || len(k.blocks) != 1 || len(k.blocks[0].holes) != 9 {
+		t.Fatalf("three whole rows: kept %+v, want one block of 9 holes (remote stays written)", k)
 	}
-	for i, h := range k.holes {
-		want := holeRef{index: i / 3, member: []int{0, 1, 3}[i%3]}
-		if h.Value != nil || k.refs[i] != want {
-			t.Errorf("hole %d: %+v refers to %+v, want %+v without its pointer", i, h, k.refs[i], want)
+	for i, h := range k.blocks[0].holes {
+		if h.index != int32(i/3) || h.member != []uint8{0, 1, 3}[i%3] {
+			t.Errorf("hole %d: %+v, want session %d member %d", i, h, i/3, []uint8{0, 1, 3}[i%3])
 		}
 	}
 	plain := slices.Clone(rows)
@@ -393,7 +453,7 @@ func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
 	}
 	plain[1] = tree
 	if k := keep(plain); k != nil {
-		t.Errorf("a row with plain clock values was kept with %d holes", len(k.holes))
+		t.Errorf("a row with plain clock values was kept: %+v", k)
 	}
 	swapped := []any{rows[0], rows[2], rows[1]}
 	if k := keep(swapped); k != nil {
@@ -403,7 +463,7 @@ func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
 		t.Errorf("rows whose clock's values are not holes were kept")
 	}
 	made.clockFree = true // a fieldset without the clock's members
-	if k := keep(nil); k == nil || k.holes != nil {
+	if k := keep(nil); k == nil || k.blocks != nil {
 		t.Errorf("a clock-free body: kept %+v, want it whole", k)
 	}
 	if k := keep(rows); k != nil {

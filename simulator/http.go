@@ -48,8 +48,10 @@ type reply struct {
 	// the rows it is made of.
 	keepAs string
 	made   *madeRows
-	// body, when set, is the body to send instead of doc's encoding.
-	body []byte
+	// body, when set, is the body to send instead of doc's encoding, and
+	// write, when set, writes it (streamed past streamFrom).
+	body  []byte
+	write func(io.Writer) error
 }
 
 // operation is the handler of one operationId.
@@ -351,15 +353,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
 	if rep.keepAs != "" {
-		if kept, ok := s.docs.Get(rep.keepAs); ok {
-			rep.body = kept.body // shaped and encoded for an earlier request
-			if kept.holes != nil {
-				buf := heldBodies.Get().(*[]byte)
-				defer heldBodies.Put(buf)
-				*buf = kept.fill((*buf)[:0], rep.made.view)
-				rep.body = *buf
-			}
-			s.send(w, r, method, rep)
+		if kept, ok := s.docs.Get(rep.keepAs); ok && kept.holds() {
+			s.sendKept(w, r, method, rep, kept) // shaped and encoded for an earlier request
 			return
 		}
 	}
@@ -382,6 +377,36 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 			s.docs.Put(rep.keepAs, kept)
 		}
 		rep.body = body
+	}
+	s.send(w, r, method, rep)
+}
+
+// sendKept sends the body kept for the reply's query with the clock's
+// values of its view: whole, filled in one buffer, or streamed in chunks.
+func (s *Server) sendKept(w http.ResponseWriter, r *http.Request, method string, rep reply, kept *keptBody) {
+	view := rep.made.view
+	switch {
+	case kept.whole != nil:
+		rep.body = kept.whole
+	case !kept.streamed():
+		buf := heldBodies.Get().(*[]byte)
+		defer heldBodies.Put(buf)
+		*buf, _ = kept.fill((*buf)[:0], view, nil) // cannot fail without packed blocks
+		rep.body = *buf
+	default:
+		rep.write = func(out io.Writer) error {
+			chunk := heldBodies.Get().(*[]byte)
+			defer heldBodies.Put(chunk)
+			var err error
+			*chunk, err = kept.fill((*chunk)[:0], view, func(b []byte) ([]byte, error) {
+				_, err := out.Write(b)
+				return b[:0], err
+			})
+			if err == nil {
+				_, err = out.Write(*chunk)
+			}
+			return err
+		}
 	}
 	s.send(w, r, method, rep)
 }
@@ -545,7 +570,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 	for k, v := range securityHeaders {
 		h[k] = v
 	}
-	hasBody := (rep.doc != nil || rep.body != nil) && rep.status != http.StatusNoContent
+	hasBody := (rep.doc != nil || rep.body != nil || rep.write != nil) && rep.status != http.StatusNoContent
 	if hasBody {
 		h["Content-Type"] = jsonContentType
 	} else {
@@ -570,9 +595,15 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, method string, rep
 		}
 		return
 	}
+	write := rep.write
+	if write == nil {
+		write = func(out io.Writer) error {
+			return jsonapi.MarshalTo(out, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery)))
+		}
+	}
 	out := newLengthWriter(w, rep.status)
 	defer out.release()
-	if err := jsonapi.MarshalTo(out, rep.doc, jsonapi.Pretty(jsonapi.ParseQuery(r.URL.RawQuery))); err == nil {
+	if err := write(out); err == nil {
 		err = out.close()
 	} else {
 		s.logger.DebugContext(r.Context(), "reply not written", "err", err)

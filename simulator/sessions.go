@@ -105,8 +105,9 @@ func (s *Server) listSessions(q *request) reply {
 	lazy := s.profile.observed(devETagEveryGet) && !rdns(q) && view.Len() > 0
 	var made *madeRows // the rows of a body to keep
 	if lazy {
-		var clockFree bool
-		if rep.keepAs, clockFree = keptKey(view, q); rep.keepAs != "" {
+		key, clockFree, rows := keptKey(view, q)
+		if key != "" && (clockFree || rows <= keptRows || s.seenBefore(key)) {
+			rep.keepAs = key
 			made = &madeRows{view: view, clockFree: clockFree}
 			rep.made = made
 		}
