@@ -3,9 +3,9 @@ package jsonapi
 // A Hole is where MarshalHoles wrote a value that a Member's pointer
 // stands for (Member): the bytes body[Start:End] of Value's encoding. A
 // renderer that lays only its clock's values over Frozen objects through
-// pointers can keep such a body and write it again with new values (Fill)
-// for as long as nothing else it shows changes: a page of 100 sessions is
-// then a copy and 400 values, not 100 rows laid over and indented.
+// pointers can keep such a body and write it again with new values for as
+// long as nothing else it shows changes: a page of 100 sessions is then a
+// copy and 300 values, not 100 rows laid over and indented.
 type Hole struct {
 	Start, End int
 	Value      any // the pointer, as the Member held it
@@ -43,15 +43,4 @@ func (e *encoder) joinHoles(h *encoder) {
 		x.End += len(e.buf)
 		*e.holes = append(*e.holes, x)
 	}
-}
-
-// Fill appends body to dst with each hole i of holes (MarshalHoles's, in
-// order) written by appendValue instead, which appends the value's JSON.
-func Fill(dst, body []byte, holes []Hole, appendValue func(dst []byte, i int) []byte) []byte {
-	at := 0
-	for i, h := range holes {
-		dst = appendValue(append(dst, body[at:h.Start]...), i)
-		at = h.End
-	}
-	return append(dst, body[at:]...)
 }
