@@ -117,6 +117,12 @@ type keptBody struct {
 	version uint64 // the registry's, which the rows' indices are of
 }
 
+// keptView is a kept body and the view whose clock's values fill it.
+type keptView struct {
+	*keptBody
+	view session.View
+}
+
 type keptBlock struct {
 	data   []byte // S2-packed when packed
 	packed bool

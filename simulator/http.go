@@ -45,9 +45,11 @@ type reply struct {
 	etag string
 	// keepAs, when set, is the key under which the body of doc, shaped,
 	// is kept (keptKey, Server.docs; finish keeps it), and made collects
-	// the rows it is made of.
+	// the rows it is made of; kept, when set, is the body kept under the
+	// key of the reply's query, sent instead of a doc (sendKept).
 	keepAs string
 	made   *madeRows
+	kept   *keptView
 	// body, when set, is the body to send instead of doc's encoding, and
 	// write, when set, writes it (streamed past streamFrom).
 	body  []byte
@@ -79,9 +81,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.logins.Record(d.Identity.User, s.clock.Now())
 	// The body is parsed for every verb: invalid JSON is a static 400.
-	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
-	if err != nil {
-		s.logger.InfoContext(r.Context(), "request body not read", "err", err)
+	var raw []byte
+	if r.Body != http.NoBody { // net/http's for a request without one: nothing to read
+		var err error
+		if raw, err = io.ReadAll(io.LimitReader(r.Body, maxBody)); err != nil {
+			s.logger.InfoContext(r.Context(), "request body not read", "err", err)
+		}
 	}
 	q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r), identity: d.Identity}
 	if len(raw) > 0 {
@@ -314,7 +319,7 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	}
 	read := method == http.MethodGet || method == http.MethodHead
 	etag := jsonapi.ETag(nil)
-	if rep.doc != nil && method != http.MethodHead {
+	if (rep.doc != nil || rep.kept != nil) && method != http.MethodHead {
 		etag = rep.etag
 		if etag == "" {
 			etag = s.etagOf(rep.doc)
@@ -344,19 +349,15 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 	if op.write && rep.status >= 200 && rep.status < 300 {
 		s.lastMod.Stamp(key, s.clock.Now())
 	}
-	if rep.header == nil {
-		rep.header = http.Header{}
+	if read { // straight into the response's headers: no map of the reply's own
+		h := w.Header()
+		s.documentedReadHeaders(r, h)
+		h["ETag"] = []string{etag}
+		h.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
 	}
-	if read {
-		s.documentedReadHeaders(r, rep.header)
-		rep.header["ETag"] = []string{etag}
-		rep.header.Set("Last-Modified", jsonapi.HTTPDate(s.lastMod.Get(key)))
-	}
-	if rep.keepAs != "" {
-		if kept, ok := s.docs.Get(rep.keepAs); ok && kept.holds() {
-			s.sendKept(w, r, method, rep, kept) // shaped and encoded for an earlier request
-			return
-		}
+	if rep.kept != nil {
+		s.sendKept(w, r, method, rep) // shaped and encoded for an earlier request
+		return
 	}
 	shaped, logged, err := s.shape(r, q, rep.doc)
 	if s.profile.observed(devStaleError) {
@@ -383,8 +384,8 @@ func (s *Server) finish(w http.ResponseWriter, r *http.Request, method string, q
 
 // sendKept sends the body kept for the reply's query with the clock's
 // values of its view: whole, filled in one buffer, or streamed in chunks.
-func (s *Server) sendKept(w http.ResponseWriter, r *http.Request, method string, rep reply, kept *keptBody) {
-	view := rep.made.view
+func (s *Server) sendKept(w http.ResponseWriter, r *http.Request, method string, rep reply) {
+	kept, view := rep.kept, rep.kept.view
 	switch {
 	case kept.whole != nil:
 		rep.body = kept.whole
