@@ -186,10 +186,17 @@ func runLoad(ctx context.Context, f loadFlags, user config.SQLUser, out, stderr 
 		sessions += f.synthetic
 		fmt.Fprintf(out, "synthetic: %d created through the control API in %v; heap per synthetic session %.2f KiB (heap %.1f MiB in all)\n",
 			f.synthetic, elapsed.Round(time.Millisecond), perSynthetic/1024, mib(withSynthetic.HeapAlloc))
+		after = withSynthetic
 	}
 	if err := pairedFigures(ctx, out, run.APIURL, f, sessions); err != nil {
 		return err
 	}
+	// What being listed keeps: each session's kept state and parts, and the
+	// bodies kept for the lists just polled (bounded for the whole server).
+	listed := bench.SampleHeap()
+	perListed, _, _ := bench.PerSession(after, listed, sessions)
+	fmt.Fprintf(out, "heap per session once listed: +%.2f KiB (kept parts and bodies; heap %.1f MiB)\n",
+		perListed/1024, mib(listed.HeapAlloc))
 
 	allEvery := f.allEvery
 	if sessions > f.allMax {

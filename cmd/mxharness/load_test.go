@@ -25,6 +25,7 @@ func TestLoadCommand(t *testing.T) {
 		`(?m)^beside a bare handler writing the same bytes, 2 clients, 20 requests each, 1550 sessions:$`,
 		`(?m)^  GET /v1/sessions\?page\[size\]=100 +sim +[0-9.]+ req/s p50 \S+ +p99 \S+ +\| bare +[0-9.]+ req/s p50 \S+ +\| +[0-9.]+ % of bare`,
 		`(?m)^  GET /v1/sessions +sim +[0-9.]+ req/s`,
+		`(?m)^heap per session once listed: \+-?[0-9.]+ KiB \(kept parts and bodies; heap [0-9.]+ MiB\)$`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("report lacks %s:\n%s", want, out.String())
