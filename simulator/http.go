@@ -156,9 +156,14 @@ func (s *Server) findRoute(r *http.Request, method string) (*routers.Route, map[
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	rr := r.Clone(r.Context())
+	// A shallow copy: the router only reads it. The headers are copied
+	// only to leave out an override, which would replace method.
+	rr := r.WithContext(r.Context())
 	rr.Method = method
-	rr.Header.Del("X-HTTP-Method-Override")
+	if r.Header.Get("X-HTTP-Method-Override") != "" {
+		rr.Header = r.Header.Clone()
+		rr.Header.Del("X-HTTP-Method-Override")
+	}
 	return s.router.FindRoute(rr)
 }
 

@@ -337,6 +337,9 @@ func AppendReal(dst []byte, f float64) []byte {
 	}
 	var digits [17]byte
 	d, exp, ok := digits17(f)
+	if ok && exp >= 0 && exp < 16 {
+		return appendFixed17(dst, d, exp)
+	}
 	if ok {
 		put17(&digits, d)
 	} else {
@@ -371,6 +374,28 @@ func AppendReal(dst []byte, f float64) []byte {
 	}
 	dst = append(dst, digits[:exp+1]...)
 	return append(append(dst, '.'), digits[exp+1:n]...)
+}
+
+// appendFixed17 appends the 17 digits of d with the point after the
+// first exp+1, less trailing zeros (".0" when none is left): AppendReal's
+// form for the reals from 1 to 10^16 (an idle or seconds_alive past its
+// first second), written in place.
+func appendFixed17(dst []byte, d uint64, exp int) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, 18)[:n+18]
+	b := (*[18]byte)(dst[n:])
+	put17((*[17]byte)(b[1:]), d)
+	copy(b[:exp+1], b[1:exp+2]) // the integer's digits one to the left
+	b[exp+1] = '.'
+	end := 18
+	for end > exp+2 && b[end-1] == '0' {
+		end--
+	}
+	if end == exp+2 { // an integer's digits: jansson adds ".0"
+		b[end] = '0'
+		end++
+	}
+	return dst[:n+end]
 }
 
 // put17 writes d, a number of 17 digits, as its digits: from 32-bit
