@@ -258,7 +258,12 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 	k := &keptBody{version: m.view.Version}
 	pack := len(body) > streamFrom
 	block, from := keptBlock{packed: pack}, 0 // the block's bytes are body[from:] less its holes'
-	var data, scratch []byte
+	// The bytes of a block in a buffer of their size: a page is kept after
+	// every change, and growing its copy cost more than encoding it.
+	data, scratch := make([]byte, 0, len(body)), []byte(nil)
+	if pack {
+		data = make([]byte, 0, keptBlockSize+keptBlockSize/4)
+	}
 	row, last := 0, -1
 	for _, h := range holes {
 		member := -1
@@ -286,13 +291,14 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 	return k
 }
 
-// with returns b with data, packed or copied: what it keeps, cut to its
-// length (S2 packs into a buffer of the most it may take).
+// with returns b with data, which it keeps, or with data packed, cut to
+// its length (S2 packs into a buffer of the most it may take) when b is
+// packed: data is then reused for the next block.
 func (b keptBlock) with(data []byte, scratch *[]byte) keptBlock {
+	b.data = data
 	if b.packed {
 		*scratch = s2.Encode((*scratch)[:cap(*scratch)], data)
-		data = *scratch
+		b.data = slices.Clone(*scratch)
 	}
-	b.data = slices.Clone(data)
 	return b
 }
