@@ -24,7 +24,7 @@ var clockMembers = []string{"idle", "io_activity", "remote", "seconds_alive"}
 // keptRows is the most rows of a body that shows the clock's members kept
 // the first time it is made: a page, or a small collection (~0.8 MB at
 // 256 sessions). A larger one is kept the second time its key is asked
-// for (Server.seenBefore), when a client polls it, and never beyond
+// for (seenOnce marks the first), when a client polls it, and never beyond
 // keptMostRows, whose body is encoded whole to be kept (60 MB): a server
 // whose sessions change between GETs streams them as before, paying
 // nothing for bodies no one asks for again.
@@ -70,16 +70,6 @@ func keptKey(v session.View, q *request) (key string, clockFree bool, rows int) 
 	return collectionKey(v, q.base) + "?" + q.r.URL.RawQuery, clockFree, rows
 }
 
-// seenBefore reports whether a body was kept, or marked as seen, under
-// key; it marks it seen when not.
-func (s *Server) seenBefore(key string) bool {
-	if _, ok := s.docs.Get(key); ok {
-		return true
-	}
-	s.docs.Put(key, &keptBody{})
-	return false
-}
-
 // collectionKey names the rows of the view's collection under a link base:
 // equal names, equal rows (the version moves with every change a row can
 // show), for what is kept of them (keptKey, Rows.Remembered).
@@ -107,15 +97,19 @@ func newDocCache() *recent.List[string, *keptBody] {
 // keptBody is the body of a collection GET, kept (keptKey): sent as it is
 // when whole, else the blocks of its bytes but those of the clock's
 // values, with the places (holes) where they go. A body of more than
-// streamFrom bytes is held in blocks of keptBlock bytes packed with S2:
-// a GET of 10,000 sessions (28 MB) is then ~65 B a session, unpacked in
-// less time than copying it takes, since a block is read from cache. A
-// keptBody with neither marks a key seen once (Server.seenBefore).
+// streamFrom bytes is held in blocks of keptBlockSize bytes packed with
+// S2, and streamed: a GET of 10,000 sessions (28 MB) is then ~40 B a
+// session, unpacked in less time than copying it takes, since a block is
+// read from cache. A smaller one is one block, as it is.
 type keptBody struct {
-	whole   []byte
-	blocks  []keptBlock
-	version uint64 // the registry's, which the rows' indices are of
+	whole  []byte
+	packed bool
+	blocks []keptBlock
 }
+
+// seenOnce is kept under the key of a body too large to keep the first
+// time it is asked for: a second GET of the same version keeps it.
+var seenOnce = new(keptBody)
 
 // keptView is a kept body and the view whose clock's values fill it.
 type keptView struct {
@@ -124,9 +118,8 @@ type keptView struct {
 }
 
 type keptBlock struct {
-	data   []byte // S2-packed when packed
-	packed bool
-	holes  []keptHole
+	data  []byte // S2-packed when the body is packed
+	holes []keptHole
 }
 
 // keptHole is where a block shows a clock's member of a session: the
@@ -150,36 +143,38 @@ func (k *keptBody) size() int {
 	return n
 }
 
-// holds reports whether k is a body, not a mark of a key seen once.
-func (k *keptBody) holds() bool { return k.whole != nil || k.blocks != nil }
-
-// streamed reports whether k is sent streamed (more than streamFrom
-// bytes), by filling it in chunks (fill's flush).
-func (k *keptBody) streamed() bool { return len(k.blocks) > 0 && k.blocks[0].packed }
+// add appends a block of data and its holes, packed into scratch first
+// when k is (S2 packs into a buffer of the most it may take: the block
+// keeps a copy cut to its length, and data is reused for the next one).
+func (k *keptBody) add(data []byte, holes []keptHole, scratch *[]byte) {
+	if k.packed {
+		*scratch = s2.Encode((*scratch)[:cap(*scratch)], data)
+		data = slices.Clone(*scratch)
+	}
+	k.blocks = append(k.blocks, keptBlock{data: data, holes: holes})
+}
 
 // fill appends to dst the body with the clock's values of its rows at the
 // view's instant: the body a rendering of the view gives, since the view
 // is of the version the body was kept for. Each row's clock is read once,
-// at its first hole (the holes are in the rows' order). With flush, dst is
-// handed to flush each time it holds keptBlockSize bytes or more, and
-// filling goes on in what flush returns.
+// at its first hole (the holes are in the rows' order). With flush (a
+// packed body, streamed), dst is handed to flush each time it holds
+// keptBlockSize bytes or more, and filling goes on in what flush returns.
 func (k *keptBody) fill(dst []byte, v session.View, flush func([]byte) ([]byte, error)) ([]byte, error) {
-	if !k.streamed() {
-		// Room for the body and values up to 24 bytes (the longest real,
-		// -d.ddddddddddddddddde-ddd), so that a fresh buffer is allocated once.
-		for _, b := range k.blocks {
-			dst = slices.Grow(dst, len(b.data)+24*len(b.holes))
-		}
-	}
 	var unpacked *[]byte
+	if k.packed {
+		unpacked = heldBodies.Get().(*[]byte)
+		defer heldBodies.Put(unpacked)
+	} else {
+		// One block: room for it and values up to 24 bytes (the longest
+		// real, -d.ddddddddddddddddde-ddd), so that a fresh buffer is
+		// allocated once.
+		dst = slices.Grow(dst, len(k.blocks[0].data)+24*len(k.blocks[0].holes))
+	}
 	at, clock := int32(-1), clockValues{}
 	for _, b := range k.blocks {
 		data := b.data
-		if b.packed {
-			if unpacked == nil {
-				unpacked = heldBodies.Get().(*[]byte)
-				defer heldBodies.Put(unpacked)
-			}
+		if k.packed {
 			var err error
 			if data, err = s2.Decode((*unpacked)[:cap(*unpacked)], b.data); err != nil {
 				return dst, fmt.Errorf("unpacking a kept body: %w", err)
@@ -211,7 +206,6 @@ func (k *keptBody) fill(dst []byte, v session.View, flush func([]byte) ([]byte, 
 // Rows are made from more than one goroutine (jsonapi encodes large
 // arrays in parallel).
 type madeRows struct {
-	view session.View
 	// clockFree: a fieldset leaves the clock's members out of the rows
 	// (keptKey), so the body has no holes and its rows are not collected.
 	clockFree bool
@@ -245,7 +239,7 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 		if len(holes) > 0 {
 			return nil
 		}
-		return &keptBody{whole: body, version: m.view.Version}
+		return &keptBody{whole: body}
 	}
 	slices.SortFunc(m.rows, func(a, b madeRow) int { return cmp.Compare(a.index, b.index) })
 	want := 0
@@ -255,15 +249,16 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 	if want != len(holes) {
 		return nil
 	}
-	k := &keptBody{version: m.view.Version}
-	pack := len(body) > streamFrom
-	block, from := keptBlock{packed: pack}, 0 // the block's bytes are body[from:] less its holes'
-	// The bytes of a block in a buffer of their size: a page is kept after
-	// every change, and growing its copy cost more than encoding it.
-	data, scratch := make([]byte, 0, len(body)), []byte(nil)
-	if pack {
-		data = make([]byte, 0, keptBlockSize+keptBlockSize/4)
+	k := &keptBody{packed: len(body) > streamFrom}
+	// The bytes of a block (body[from:] less its holes') in a buffer of
+	// their size: a page is kept after every change, and growing its copy
+	// cost more than encoding it. A packed body's blocks reuse one.
+	room := len(body)
+	if k.packed {
+		room = keptBlockSize + keptBlockSize/4
 	}
+	var holesOf []keptHole
+	data, from, scratch := make([]byte, 0, room), 0, []byte(nil)
 	row, last := 0, -1
 	for _, h := range holes {
 		member := -1
@@ -281,24 +276,12 @@ func (m *madeRows) keep(body []byte, holes []jsonapi.Hole) *keptBody {
 		}
 		data = append(data, body[from:h.Start]...)
 		from = h.End
-		block.holes = append(block.holes, keptHole{at: int32(len(data)), index: int32(m.rows[row].index), member: uint8(member)})
-		if pack && len(data) >= keptBlockSize {
-			k.blocks = append(k.blocks, block.with(data, &scratch))
-			block, data = keptBlock{packed: true}, data[:0]
+		holesOf = append(holesOf, keptHole{at: int32(len(data)), index: int32(m.rows[row].index), member: uint8(member)})
+		if k.packed && len(data) >= keptBlockSize {
+			k.add(data, holesOf, &scratch)
+			data, holesOf = data[:0], nil
 		}
 	}
-	k.blocks = append(k.blocks, block.with(append(data, body[from:]...), &scratch))
+	k.add(append(data, body[from:]...), holesOf, &scratch)
 	return k
-}
-
-// with returns b with data, which it keeps, or with data packed, cut to
-// its length (S2 packs into a buffer of the most it may take) when b is
-// packed: data is then reused for the next block.
-func (b keptBlock) with(data []byte, scratch *[]byte) keptBlock {
-	b.data = data
-	if b.packed {
-		*scratch = s2.Encode((*scratch)[:cap(*scratch)], data)
-		b.data = slices.Clone(*scratch)
-	}
-	return b
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,8 +229,8 @@ func TestKeptLargeCollections(t *testing.T) {
 		t.Fatalf("450 sessions make %d bytes, not more than streamFrom", len(body))
 	}
 	packed := 0
-	s.Server.docs.Each(func(k *keptBody) {
-		if k.streamed() {
+	s.Server.docs.Each(func(_ string, k *keptBody) {
+		if k.packed {
 			packed = len(k.blocks)
 		}
 	})
@@ -249,18 +250,19 @@ func TestKeptLargeCollections(t *testing.T) {
 	check("after a PATCH, kept")
 }
 
-// holds reports whether srv keeps body, under any key: a body of the
-// registry's version, filled with the clock's values of now.
+// holds reports whether srv keeps body, under any key of the registry's
+// version (collectionKey): a body filled with the clock's values of now.
 func holds(srv *Server, body []byte) bool {
 	view := srv.reg.View()
+	version := strconv.FormatUint(view.Version, 10) + " "
 	kept := false
-	srv.docs.Each(func(k *keptBody) {
-		if !k.holds() || k.version != view.Version {
+	srv.docs.Each(func(key string, k *keptBody) {
+		if k == seenOnce || !strings.HasPrefix(key, version) {
 			return
 		}
-		filled, err := k.fill(nil, view, nil)
-		if k.whole != nil {
-			filled = k.whole
+		filled, err := k.whole, error(nil)
+		if filled == nil {
+			filled, err = k.fill(nil, view, nil)
 		}
 		kept = kept || err == nil && bytes.Equal(filled, body)
 	})
@@ -442,8 +444,8 @@ func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
 		t.Fatalf("three whole rows: kept %+v, want one block of 9 holes (remote stays written)", k)
 	}
 	for i, h := range k.blocks[0].holes {
-		if h.index != int32(i/3) || h.member != []uint8{0, 1, 3}[i%3] {
-			t.Errorf("hole %d: %+v, want session %d member %d", i, h, i/3, []uint8{0, 1, 3}[i%3])
+		if h.index != int32(i/3) || h.member != []uint8{idleMember, ioActivityMember, secondsAliveMember}[i%3] {
+			t.Errorf("hole %d: %+v, want session %d member %d", i, h, i/3, []uint8{idleMember, ioActivityMember, secondsAliveMember}[i%3])
 		}
 	}
 	plain := slices.Clone(rows)
@@ -468,5 +470,40 @@ func TestKeptBodyHolesAreTheRowsClocks(t *testing.T) {
 	}
 	if k := keep(rows); k != nil {
 		t.Errorf("a clock-free body with holes was kept")
+	}
+}
+
+// TestKeptKeyBounds: which collection GETs have a key to keep their body
+// under. A body that shows the clock is kept up to keptMostRows rows (a
+// page of them, too), never with a filter or a fieldset that selects a
+// clock member; a clock-free fieldset is kept at any size. Past the bound
+// a GET all would be encoded whole (60 MB at 20,000) to be kept.
+func TestKeptKeyBounds(t *testing.T) {
+	srv := manySessions(t, keptMostRows+1)
+	view := srv.reg.View()
+	for _, tc := range []struct {
+		query     string
+		kept      bool
+		clockFree bool
+		rows      int
+	}{
+		{"", false, false, 0},
+		{"page[size]=" + strconv.Itoa(keptMostRows), true, false, keptMostRows},
+		{"page[size]=100", true, false, 100},
+		{"fields[sessions]=user,idle&page[size]=10", false, false, 0},
+		{"fields[sessions]=user,state", true, true, keptMostRows + 1},
+		{"filter=/attributes/user=%22app%22&page[size]=10", false, false, 0},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/v1/sessions?"+tc.query, nil)
+		q := &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r)}
+		key, clockFree, rows := keptKey(view, q)
+		if (key != "") != tc.kept || clockFree != tc.clockFree || rows != tc.rows {
+			t.Errorf("?%s: key %q, clock-free %v, %d rows; want kept %v, clock-free %v, %d rows",
+				tc.query, key, clockFree, rows, tc.kept, tc.clockFree, tc.rows)
+		}
+	}
+	r := httptest.NewRequest(http.MethodHead, "/v1/sessions?page[size]=10", nil)
+	if key, _, _ := keptKey(view, &request{r: r, query: jsonapi.ParseQuery(r.URL.RawQuery), base: linkBase(r)}); key != "" {
+		t.Errorf("a HEAD has a key to keep a body under: %q", key)
 	}
 }

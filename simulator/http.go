@@ -394,7 +394,7 @@ func (s *Server) sendKept(w http.ResponseWriter, r *http.Request, method string,
 	switch {
 	case kept.whole != nil:
 		rep.body = kept.whole
-	case !kept.streamed():
+	case !kept.packed:
 		buf := heldBodies.Get().(*[]byte)
 		defer heldBodies.Put(buf)
 		*buf, _ = kept.fill((*buf)[:0], view, nil) // cannot fail without packed blocks

@@ -30,7 +30,7 @@ func sessionRow(s *session.Snapshot, base string, remote func(string) string, om
 	p := partsOf(s, base, omit)
 	r := new(resourceRow)
 	r.values = clockValues{idle: s.Idle, ioActivity: int64(s.IOActivity), remote: remote(s.Remote), secondsAlive: s.SecondsAlive}
-	return p.resourceIn(r, r.values.member(0), r.values.member(1), r.values.member(2), r.values.member(3)), r
+	return p.resourceIn(r, r.values.member(idleMember), r.values.member(ioActivityMember), r.values.member(remoteMember), r.values.member(secondsAliveMember)), r
 }
 
 // resourceIn lays the clock's members and remote over p in r, and returns
@@ -107,9 +107,9 @@ type clockValues struct {
 // jsonapi.Member may hold without boxing the value.
 func (c *clockValues) member(i int) any {
 	switch i {
-	case 0:
+	case idleMember:
 		return &c.idle
-	case 1:
+	case ioActivityMember:
 		return &c.ioActivity
 	case remoteMember:
 		return &c.remote
@@ -117,17 +117,22 @@ func (c *clockValues) member(i int) any {
 	return &c.secondsAlive
 }
 
-// remoteMember is remote's index in clockMembers.
-const remoteMember = 2
+// The indices of clockMembers.
+const (
+	idleMember = iota
+	ioActivityMember
+	remoteMember
+	secondsAliveMember
+)
 
 // appendMember appends the JSON of clockMembers[i] but remote's (which a
 // kept body leaves as it wrote it), as a jsonapi encoding of member(i)
 // writes it.
 func (c *clockValues) appendMember(dst []byte, i int) []byte {
 	switch i {
-	case 0:
+	case idleMember:
 		return jsonapi.AppendReal(dst, c.idle)
-	case 1:
+	case ioActivityMember:
 		return strconv.AppendInt(dst, c.ioActivity, 10)
 	}
 	return jsonapi.AppendReal(dst, c.secondsAlive)

@@ -106,17 +106,25 @@ func (s *Server) listSessions(q *request) reply {
 	var made *madeRows // the rows of a body to keep
 	if lazy {
 		key, clockFree, rows := keptKey(view, q)
-		if kept, ok := s.docs.Get(key); key != "" && ok && kept.holds() {
+		var kept *keptBody // nil: none
+		if key != "" {
+			kept, _ = s.docs.Get(key)
+		}
+		switch {
+		case key == "":
+		case kept != nil && kept != seenOnce:
 			rep.kept = &keptView{kept, view}
 			if jsonapi.ConditionsFromHeader(q.r.Header) == (jsonapi.Conditions{}) {
 				rep.etag = s.collectionTag(view, q.base)
 				return rep // no document to build: the body is sent from what is kept
 			}
 			// A conditional GET may be answered with the unshaped document.
-		} else if key != "" && (clockFree || rows <= keptRows || s.seenBefore(key)) {
+		case clockFree || rows <= keptRows || kept == seenOnce:
 			rep.keepAs = key
-			made = &madeRows{view: view, clockFree: clockFree}
+			made = &madeRows{clockFree: clockFree}
 			rep.made = made
+		default:
+			s.docs.Put(key, seenOnce) // kept if asked for again at this version
 		}
 	}
 	row := func(i int) any {

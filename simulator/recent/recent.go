@@ -76,11 +76,12 @@ func (l *List[K, V]) Put(key K, value V) {
 	}
 }
 
-// Each calls fn with each value kept, the most recently used first.
-func (l *List[K, V]) Each(fn func(V)) {
+// Each calls fn with each key and value kept, the most recently used
+// first.
+func (l *List[K, V]) Each(fn func(K, V)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, e := range l.entries {
-		fn(e.value)
+		fn(e.key, e.value)
 	}
 }

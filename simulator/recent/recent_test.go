@@ -11,7 +11,7 @@ func TestList(t *testing.T) {
 	const max, maxSize = 4, 100
 	l := New[string](max, maxSize, func(b []byte) int { return len(b) })
 	contents := func() (n, size int) {
-		l.Each(func(b []byte) { n, size = n+1, size+len(b) })
+		l.Each(func(_ string, b []byte) { n, size = n+1, size+len(b) })
 		return n, size
 	}
 	for i := range max + 1 {
