@@ -156,15 +156,17 @@ func (s *Server) findRoute(r *http.Request, method string) (*routers.Route, map[
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}
-	// A shallow copy: the router only reads it. The headers are copied
-	// only to leave out an override, which would replace method.
-	rr := r.WithContext(r.Context())
-	rr.Method = method
 	if r.Header.Get("X-HTTP-Method-Override") != "" {
+		// The contract's router would route by the override instead of
+		// method: leave it out of a shallow copy, unremembered (rare).
+		rr := r.WithContext(r.Context())
+		rr.Method = method
 		rr.Header = r.Header.Clone()
 		rr.Header.Del("X-HTTP-Method-Override")
+		return s.router.FindRoute(rr)
 	}
-	return s.router.FindRoute(rr)
+	got := s.routes.find(s.router, r, method)
+	return got.route, got.params, got.err
 }
 
 // notRouted answers a request the contract has no operation for: 404

@@ -50,6 +50,7 @@ type Server struct {
 	sql         *wire.Listener
 	auth        *auth.Authenticator
 	router      routers.Router
+	routes      routeMemo // the router's answers, by method and path
 	ops         map[string]operation
 	handler     http.Handler // the REST API, with the control API when asked for
 	templates   []template

@@ -168,7 +168,7 @@ func (s *Server) listSessions(q *request) reply {
 // never validates again (the version has moved on), so no conditional
 // request is answered from it.
 func (s *Server) collectionTag(v session.View, base string) string {
-	var b []byte
+	b := make([]byte, 0, 64) // on the stack for the usual link bases
 	b = binary.LittleEndian.AppendUint64(b, s.tagSeed)
 	b = binary.LittleEndian.AppendUint64(b, v.Version)
 	b = binary.LittleEndian.AppendUint64(b, uint64(v.Now.UnixNano()))

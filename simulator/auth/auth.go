@@ -186,21 +186,20 @@ func New(users []User, opts ...Option) *Authenticator {
 // IsAuthEndpoint reports whether r is for /v1/auth (also /auth and with
 // trailing slashes, as MaxScale splits paths).
 func IsAuthEndpoint(r *http.Request) bool {
-	segs := segments(r.URL.Path)
-	if len(segs) > 0 && segs[0] == "v1" {
-		segs = segs[1:]
-	}
-	return len(segs) == 1 && segs[0] == "auth"
-}
-
-func segments(path string) []string {
-	var segs []string
-	for s := range strings.SplitSeq(path, "/") {
-		if s != "" {
-			segs = append(segs, s)
+	// The path's non-empty segments, without a slice: every request asks
+	// (twice), and at most two of them can make /v1/auth.
+	var segs [2]string
+	n := 0
+	for s := range strings.SplitSeq(r.URL.Path, "/") {
+		if s == "" {
+			continue
 		}
+		if n == len(segs) {
+			return false
+		}
+		segs[n], n = s, n+1
 	}
-	return segs
+	return n == 1 && segs[0] == "auth" || n == 2 && segs[0] == "v1" && segs[1] == "auth"
 }
 
 // Authenticate finds r's credentials in MaxScale's order — token_sig

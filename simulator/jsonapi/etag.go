@@ -16,7 +16,16 @@ import (
 // "da39a3ee5e6b4b0d3255bfef95601890afd80709".
 func ETag(body []byte) string {
 	sum := sha1.Sum(body)
-	return `"` + hex.EncodeToString(sum[:]) + `"`
+	return quotedHex(sum[:])
+}
+
+// quotedHex is `"` + hex.EncodeToString(sum) + `"` in one allocation
+// instead of three: an entity tag is made on every GET.
+func quotedHex(sum []byte) string {
+	var tag [2 + 2*sha1.Size]byte
+	tag[0], tag[len(tag)-1] = '"', '"'
+	hex.Encode(tag[1:len(tag)-1], sum)
+	return string(tag[:])
 }
 
 // ETagOf is ETag(Marshal(doc, false)) without building the compact dump:
@@ -26,7 +35,7 @@ func ETag(body []byte) string {
 func ETagOf(doc any) string {
 	h := sha1.New()
 	_ = MarshalTo(h, doc, false) // a hash.Hash never fails to write
-	return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+	return quotedHex(h.Sum(nil))
 }
 
 // DigestOf is an ETag of doc that, like ETagOf, is the same for equal
@@ -48,7 +57,7 @@ func DigestOf(doc any) string {
 	e.value(doc, 0)
 	e.flush()
 	e.release()
-	return `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+	return quotedHex(h.Sum(nil))
 }
 
 // DateHeader formats t for MaxScale's Date header, which uses a two-digit

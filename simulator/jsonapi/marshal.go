@@ -335,6 +335,9 @@ func AppendReal(dst []byte, f float64) []byte {
 		dst = append(dst, '-')
 		f = -f
 	}
+	if f == 0 { // the idle of every session running a query: not worth strconv's %e
+		return append(dst, "0.0"...)
+	}
 	var digits [17]byte
 	d, exp, ok := digits17(f)
 	if ok && exp >= 0 && exp < 16 {
