@@ -134,16 +134,21 @@ func (d Driver) Drive(ctx context.Context, base string, x Exchange, requests int
 }
 
 // BareHandler answers each exchange it knows (by method and request URI)
-// with a fixed status, Content-Type and body and nothing else, after
-// reading the request body as any handler must: the most the machine can
-// do for those answers. Unknown exchanges get 404.
+// with a fixed status, header and body, after reading the request body as
+// any handler must: the same bytes the server it was captured from sent
+// (Capture), but for the values of its headers that move (Date, ETag),
+// with nothing computed — the most the machine can do for those answers.
+// Unknown exchanges get 404.
 type BareHandler map[string]BareReply
 
 // BareReply is one fixed answer of a BareHandler.
 type BareReply struct {
-	Status      int
-	ContentType string
-	Body        []byte
+	Status int
+	// Header is sent as it is, in one map assignment a field: the server's
+	// own fields (Content-Type, Date, ETag, ...) but those net/http writes
+	// itself (Content-Length, Transfer-Encoding, Connection).
+	Header http.Header
+	Body   []byte
 }
 
 // Key is the BareHandler key of an exchange.
@@ -155,10 +160,11 @@ func (h BareHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		rep.Status = http.StatusNotFound
 	}
-	if rep.ContentType != "" {
-		w.Header().Set("Content-Type", rep.ContentType)
+	out := w.Header()
+	for k, v := range rep.Header {
+		out[k] = v
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(rep.Body)))
+	out["Content-Length"] = []string{strconv.Itoa(len(rep.Body))}
 	w.WriteHeader(rep.Status)
 	_, _ = w.Write(rep.Body)
 }

@@ -5,8 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,10 +19,11 @@ import (
 
 // The HTTP benchmarks serve the simulator's REST API over real loopback
 // HTTP and, in the same run, a bare net/http handler that writes the very
-// bytes the simulator answered (status, Content-Type, body): the most this
-// machine can do for that response. Each pair reports the simulator's
+// bytes the simulator answered (status, header fields, body): the most
+// this machine can do for that response. Each reports the simulator's
 // throughput as a share of the bare handler's (%bare, higher is better)
-// and the latency percentiles of both (p50-ms, p99-ms).
+// and the latency percentiles of both (p50-ms, p99-ms, bare-p50-ms),
+// measured in alternating rounds (benchAgainstBare).
 //
 //	go test -run '^$' -bench . -benchmem -count 6 ./bench/ | tee new.txt
 //	benchstat new.txt
@@ -64,19 +68,8 @@ func (x exchange) request(base string) *http.Request {
 	return req
 }
 
-// benchClient keeps enough idle connections for RunParallel's goroutines.
+// benchClient keeps enough idle connections for the parallel clients.
 var benchClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
-
-// do sends x and reads the whole answer; it returns the status and body.
-func do(base string, x exchange) (int, []byte, error) {
-	resp, err := benchClient.Do(x.request(base))
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, body, err
-}
 
 // discard sends x and reads the answer into a reused buffer: the client's
 // side of a benchmark should cost as little as possible (io.ReadAll of a
@@ -95,65 +88,111 @@ func discard(base string, x exchange) (int, error) {
 
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
-// benchAgainstBare benchmarks x on the simulator at simURL and on a bare
-// handler answering what the simulator answered, in that order, as the
-// sub-benchmarks bare and sim, from parallel clients; with serial also
-// from one client at a time (bare-serial, sim-serial), whose latency is
-// that of a request on an otherwise idle server.
+// benchAgainstBare benchmarks x on the simulator at simURL beside a bare
+// handler answering what the simulator answered (Capture), in rounds that
+// alternate between the two: the speed of the machines this runs on
+// drifts by 10–15 % over a run, and a bare handler measured for seconds
+// before the simulator compared the two at different speeds. The
+// sub-benchmark sim sends from parallel clients (two per core); with
+// serial, sim-serial also sends from one client at a time, whose latency
+// is that of a request on an otherwise idle server. Each reports the
+// simulator's figures, the bare handler's (bare-ns/op, bare-p50-ms), and
+// %bare: the median over the rounds of the bare handler's time for the
+// round's requests over the simulator's (higher is better).
 func benchAgainstBare(b *testing.B, simURL string, x exchange, wantStatus int, serial bool) {
-	status, body, err := do(simURL, x)
-	if err != nil || status != wantStatus {
-		b.Fatalf("%s %s: status %d, err %v; want %d", x.method, x.path, status, err, wantStatus)
+	captured := Exchange{Method: x.method, Path: x.path, Body: x.body}
+	rep, err := Capture(b.Context(), simURL, captured)
+	if err != nil || rep.Status != wantStatus {
+		b.Fatalf("%s %s: status %d, err %v; want %d", x.method, x.path, rep.Status, err, wantStatus)
 	}
-	resp, err := benchClient.Do(x.request(simURL))
-	if err != nil {
-		b.Fatal(err)
-	}
-	resp.Body.Close()
-	bare := httptest.NewServer(BareHandler{Exchange{Method: x.method, Path: x.path}.Key(): {
-		Status: status, ContentType: resp.Header.Get("Content-Type"), Body: body}})
+	bare := httptest.NewServer(BareHandler{captured.Key(): rep})
 	defer bare.Close()
 
-	type mode struct {
-		suffix string
-		run    func(b *testing.B, base string, x exchange, wantStatus int) []time.Duration
+	run := func(name string, clients int) {
+		b.Run(name, func(b *testing.B) {
+			p := paired{b: b, x: x, wantStatus: wantStatus, clients: clients}
+			p.run(bare.URL, simURL)
+			p.report(len(rep.Body))
+		})
 	}
-	modes := []mode{{"", runParallel}}
+	run("sim", 2*runtime.GOMAXPROCS(0))
 	if serial {
-		modes = append(modes, mode{"-serial", runSerial})
-	}
-	for _, m := range modes {
-		var bareNsPerOp float64
-		b.Run("bare"+m.suffix, func(b *testing.B) {
-			bareNsPerOp = report(b, m.run(b, bare.URL, x, wantStatus), len(body))
-		})
-		b.Run("sim"+m.suffix, func(b *testing.B) {
-			ns := report(b, m.run(b, simURL, x, wantStatus), len(body))
-			if bareNsPerOp > 0 && ns > 0 {
-				b.ReportMetric(100*bareNsPerOp/ns, "%bare")
-			}
-		})
+		run("sim-serial", 1)
 	}
 }
 
-// runParallel repeats x from parallel clients (two per core) and returns
-// every request's latency.
-func runParallel(b *testing.B, base string, x exchange, wantStatus int) []time.Duration {
-	b.SetParallelism(2)
+// pairedRounds is how many rounds a paired benchmark alternates: enough
+// for a median, each long enough (b.N/pairedRounds requests) to be timed.
+const pairedRounds = 10
+
+// paired measures a bare handler and the simulator in alternating rounds.
+type paired struct {
+	b          *testing.B
+	x          exchange
+	wantStatus int
+	clients    int
+
+	ratios       []float64 // bare's time over the simulator's, by round
+	bareTime     time.Duration
+	lat, bareLat []time.Duration
+}
+
+// run sends b.N requests to each, bare first in every round; only the
+// simulator's rounds are timed (and their allocations counted).
+func (p *paired) run(bareURL, simURL string) {
+	b := p.b
+	rounds := min(pairedRounds, b.N)
+	b.StopTimer()
+	p.round(bareURL, p.clients) // warm-up: connections, and the simulator's kept bodies
+	p.round(simURL, p.clients)
+	for r := range rounds {
+		n := b.N / rounds
+		if r < b.N%rounds {
+			n++
+		}
+		bareElapsed, bareLat := p.round(bareURL, n)
+		b.StartTimer()
+		elapsed, lat := p.round(simURL, n)
+		b.StopTimer()
+		p.ratios = append(p.ratios, float64(bareElapsed)/float64(elapsed))
+		p.bareTime += bareElapsed
+		p.lat, p.bareLat = append(p.lat, lat...), append(p.bareLat, bareLat...)
+	}
+}
+
+// round sends n requests to base from p.clients clients at once and
+// returns how long they took and their latencies.
+func (p *paired) round(base string, n int) (time.Duration, []time.Duration) {
+	var left atomic.Int64
+	left.Store(int64(n))
 	var mu sync.Mutex
 	var lat []time.Duration
-	b.RunParallel(func(pb *testing.PB) {
-		mine := exchangeLoop(b, base, x, wantStatus, pb.Next)
-		mu.Lock()
-		lat = append(lat, mine...)
-		mu.Unlock()
-	})
-	return lat
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range min(p.clients, n) {
+		wg.Go(func() {
+			mine := exchangeLoop(p.b, base, p.x, p.wantStatus, func() bool { return left.Add(-1) >= 0 })
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return time.Since(start), lat
 }
 
-// runSerial repeats x from one client, one request at a time.
-func runSerial(b *testing.B, base string, x exchange, wantStatus int) []time.Duration {
-	return exchangeLoop(b, base, x, wantStatus, b.Loop)
+// report adds allocations, MB/s (size is the answer's length), the
+// latency percentiles of both and %bare to the benchmark's result.
+func (p *paired) report(size int) {
+	b := p.b
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	b.ReportMetric(float64(Percentile(p.lat, 50))/1e6, "p50-ms")
+	b.ReportMetric(float64(Percentile(p.lat, 99))/1e6, "p99-ms")
+	b.ReportMetric(float64(p.bareTime.Nanoseconds())/float64(b.N), "bare-ns/op")
+	b.ReportMetric(float64(Percentile(p.bareLat, 50))/1e6, "bare-p50-ms")
+	slices.Sort(p.ratios)
+	b.ReportMetric(100*p.ratios[len(p.ratios)/2], "%bare")
 }
 
 // exchangeLoop sends x while next says so and returns the latencies.
@@ -169,17 +208,6 @@ func exchangeLoop(b *testing.B, base string, x exchange, wantStatus int, next fu
 		}
 	}
 	return lat
-}
-
-// report adds allocations, MB/s (size is the answer's length) and the
-// latency percentiles to the benchmark's result and returns its wall-clock
-// ns/op, the inverse of its throughput.
-func report(b *testing.B, lat []time.Duration, size int) float64 {
-	b.ReportAllocs()
-	b.SetBytes(int64(size))
-	b.ReportMetric(float64(Percentile(lat, 50))/1e6, "p50-ms")
-	b.ReportMetric(float64(Percentile(lat, 99))/1e6, "p99-ms")
-	return float64(b.Elapsed().Nanoseconds()) / float64(max(b.N, 1))
 }
 
 func BenchmarkGetOneSession(b *testing.B) {

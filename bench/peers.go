@@ -330,7 +330,7 @@ func startSim(ctx context.Context, n int) (*simRun, error) {
 }
 
 // Capture is what a bare handler must send to answer x as the server at
-// base does: its status, Content-Type and body.
+// base does: its status, header and body.
 func Capture(ctx context.Context, base string, x Exchange) (BareReply, error) {
 	req, err := http.NewRequestWithContext(ctx, x.Method, base+x.Path, strings.NewReader(x.Body))
 	if err != nil {
@@ -346,7 +346,11 @@ func Capture(ctx context.Context, base string, x Exchange) (BareReply, error) {
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	return BareReply{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: body}, err
+	header := resp.Header.Clone()
+	for _, k := range []string{"Content-Length", "Transfer-Encoding", "Connection"} {
+		delete(header, k) // net/http's own, for the body it is given
+	}
+	return BareReply{Status: resp.StatusCode, Header: header, Body: body}, err
 }
 
 // countSessions lists a server's sessions: how many and their ids; -1
