@@ -21,7 +21,7 @@ func TestBareHandlerSendsWhatWasCaptured(t *testing.T) {
 	}
 	defer sim.Close()
 	bare := BareHandler{}
-	exchanges := sessionExchanges("/v1", sim.ids[1], true)
+	exchanges := sessionExchanges("/v1", sim.ids[1], true, true)
 	captured := map[string]BareReply{}
 	for _, x := range exchanges {
 		rep, err := Capture(t.Context(), sim.url, x)

@@ -103,7 +103,8 @@ func RunPeers(ctx context.Context, o PeersOptions) ([]Row, error) {
 		}
 		defer sim.Close()
 		ids := sim.ids
-		exchanges := sessionExchanges("/v1", ids[len(ids)/2], i == 0)
+		// The page where the data set holds it whole.
+		exchanges := sessionExchanges("/v1", ids[len(ids)/2], i == 0, n >= pageRows)
 		bare := BareHandler{}
 		for _, x := range exchanges {
 			rep, err := Capture(ctx, sim.url, x)
@@ -119,7 +120,7 @@ func RunPeers(ctx context.Context, o PeersOptions) ([]Row, error) {
 		defer stop()
 		for _, x := range exchanges {
 			requests := o.Requests
-			if x.Method == http.MethodGet && !strings.Contains(x.Path, "/sessions/") && n >= 1000 {
+			if x.Method == http.MethodGet && !strings.Contains(x.Path, "/sessions/") && !strings.Contains(x.Path, pageQuery) && n >= 1000 {
 				requests = o.LargeRequests
 			}
 			b := &peerCase{name: caseName(x), peer: PeerBare, base: bareURL, x: x, sessions: n, requests: requests, rounds: o.Rounds}
@@ -148,7 +149,7 @@ func RunPeers(ctx context.Context, o PeersOptions) ([]Row, error) {
 		// Prism mocks the contract's paths, which have no /v1 prefix, and
 		// answers the same example whatever the id.
 		n, _ := countSessions(ctx, prism.URL, "/sessions", "", "")
-		for _, x := range sessionExchanges("", "1", true) {
+		for _, x := range sessionExchanges("", "1", true, false) {
 			c := &peerCase{name: caseName(x), peer: PeerPrism, base: prism.URL, x: x, sessions: n,
 				requests: o.Requests, rounds: o.Rounds, bare: firstBare(caseName(x))}
 			cases = append(cases, c)
@@ -175,7 +176,7 @@ func RunPeers(ctx context.Context, o PeersOptions) ([]Row, error) {
 		if len(ids) > 0 {
 			one = ids[0]
 		}
-		for _, x := range sessionExchanges("/v1", one, one != "") {
+		for _, x := range sessionExchanges("/v1", one, one != "", false) {
 			if x.Method == http.MethodPatch && !o.MaxScalePatch {
 				continue
 			}
@@ -266,9 +267,10 @@ func sortByCase(cases []*peerCase) {
 	slices.SortStableFunc(cases, func(a, b *peerCase) int { return group(a) - group(b) })
 }
 
-// sessionExchanges are the cases: GET all and GET with fields, and GET
-// one session and PATCH it when withOne.
-func sessionExchanges(prefix, id string, withOne bool) []Exchange {
+// sessionExchanges are the cases: GET all and GET with fields, GET one
+// session and PATCH it when withOne, and GET a page of 100 (the fourth)
+// when withPage.
+func sessionExchanges(prefix, id string, withOne, withPage bool) []Exchange {
 	var xs []Exchange
 	if withOne {
 		xs = append(xs, Exchange{Method: http.MethodGet, Path: prefix + "/sessions/" + id})
@@ -276,12 +278,19 @@ func sessionExchanges(prefix, id string, withOne bool) []Exchange {
 	xs = append(xs,
 		Exchange{Method: http.MethodGet, Path: prefix + "/sessions"},
 		Exchange{Method: http.MethodGet, Path: prefix + "/sessions?fields%5Bsessions%5D=user,state"})
+	if withPage {
+		xs = append(xs, Exchange{Method: http.MethodGet, Path: prefix + "/sessions?" + pageQuery})
+	}
 	if withOne {
 		xs = append(xs, Exchange{Method: http.MethodPatch, Path: prefix + "/sessions/" + id,
 			Body: `{"data":{"attributes":{"parameters":{"log_info":true}}}}`})
 	}
 	return xs
 }
+
+// pageQuery asks for the fourth page of 100 sessions: the page a GUI
+// polls, past the first rows.
+const pageQuery, pageRows = "page%5Bsize%5D=100&page%5Bnumber%5D=3", 400
 
 // caseName is an exchange's row name, the same for every server.
 func caseName(x Exchange) string {
@@ -290,6 +299,8 @@ func caseName(x Exchange) string {
 		return "PATCH one session"
 	case strings.Contains(x.Path, "fields"):
 		return "GET all, fields[sessions]=user,state"
+	case strings.Contains(x.Path, pageQuery):
+		return "GET all, page[size]=100"
 	case strings.Contains(x.Path, "/sessions/"):
 		return "GET one session"
 	}

@@ -32,7 +32,7 @@ func TestBenchPeersCommand(t *testing.T) {
 	}
 
 	var out, errOut bytes.Buffer
-	code := run(t.Context(), []string{"bench-peers", "--sessions", "20,40", "--requests", "40", "--large-requests", "8",
+	code := run(t.Context(), []string{"bench-peers", "--sessions", "20,400", "--requests", "40", "--large-requests", "8",
 		"--concurrency", "4", "--rounds", "2", "--no-prism", "--maxscale", other.APIURL, "--maxscale-requests", "10",
 		"--maxscale-sql", other.SQLAddrs["RW-Split-Router"]}, &out, &errOut)
 	if code != 0 {
@@ -46,7 +46,9 @@ func TestBenchPeersCommand(t *testing.T) {
 		row("GET one session", "20", "bare net/http", "80", "200"),
 		row("GET one session", "20", "mxharness serve", "80", "200"),
 		row("GET one session", "32", "MaxScale", "10", "200"),
-		row("GET all", "40", "mxharness serve", "80", "200"),
+		row("GET all", "400", "mxharness serve", "80", "200"),
+		row("GET all, page[size]=100", "400", "bare net/http", "80", "200"),
+		row("GET all, page[size]=100", "400", "mxharness serve", "80", "200"),
 		row("GET all, fields[sessions]=user,state", "20", "mxharness serve", "80", "200"),
 		row("GET all, fields[sessions]=user,state", "32", "MaxScale", "10", "200"),
 		row("PATCH one session", "20", "mxharness serve", "80", "200"),
