@@ -231,16 +231,18 @@ func (c *peerCase) row() Row {
 			ratios = append(ratios, s.PerSec/c.bare.samples[i].PerSec)
 		}
 	}
-	r.Sample.PerSec = median(perSec)
-	r.Sample.P50, r.Sample.P99 = median(p50), median(p99)
-	r.Ratio = median(ratios)
+	r.Sample.PerSec = Median(perSec)
+	r.Sample.P50, r.Sample.P99 = Median(p50), Median(p99)
+	r.Ratio = Median(ratios)
 	if c.peer == PeerBare {
 		r.Ratio = 1
 	}
 	return r
 }
 
-func median[T int64 | float64 | time.Duration](xs []T) T {
+// Median is the middle of xs (the lower of the two middles when len(xs)
+// is even), or zero for none.
+func Median[T int64 | float64 | time.Duration](xs []T) T {
 	if len(xs) == 0 {
 		return 0
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,7 +65,7 @@ func load(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.inProcess, "in-process-clients", false, "open the clients in this process (the heap figure then includes the clients' side)")
 	fs.StringVar(&f.heapProfile, "heap-profile", "", "write a pprof heap profile to `file` once the clients are idle")
 	fs.IntVar(&f.synthetic, "synthetic", 0, "also create this many synthetic `sessions` through the control API once the clients are idle")
-	fs.IntVar(&f.requests, "requests", 200, "requests of each paired measurement against the bare handler (page[size]=100, GET all)")
+	fs.IntVar(&f.requests, "requests", 1000, "requests of the paired page[size]=100 measurement against the bare handler, in all; GET all sends a tenth of them")
 	fs.IntVar(&f.allMax, "all-max", 20000, "measure GET all only up to this many `sessions` (a session is ~3.2 KB of body)")
 	fs.BoolVar(&f.clientsOnly, "clients-only", false, "internal: open the clients to --sql, print their statistics, hold them until stdin closes")
 	fs.StringVar(&f.sqlAddr, "sql", "", "internal: the SQL listener for --clients-only")
@@ -239,26 +241,65 @@ func pairedFigures(ctx context.Context, out io.Writer, api string, f loadFlags, 
 	}
 	defer stop()
 	d := bench.Driver{Concurrency: f.pollers, User: "admin", Password: "mariadb"}
-	fmt.Fprintf(out, "beside a bare handler writing the same bytes, %d clients, %d requests each, %d sessions:\n", f.pollers, f.requests, sessions)
+	fmt.Fprintf(out, "beside a bare handler writing the same bytes, %d clients, %d sessions, in alternating rounds (medians):\n", f.pollers, sessions)
 	for _, x := range xs {
 		requests := f.requests
 		if !strings.Contains(x.Path, "page") {
 			requests = max(f.requests/10, 2*f.pollers) // 3.2 KB a session: keep it bounded
 		}
-		b := d.Drive(ctx, bareURL, x, requests)
-		s := d.Drive(ctx, api, x, requests)
-		ratio := 0.0
-		if b.PerSec > 0 {
-			ratio = 100 * s.PerSec / b.PerSec
-		}
-		fmt.Fprintf(out, "  %-38s sim %8.1f req/s p50 %-10v p99 %-10v | bare %8.1f req/s p50 %-10v | %5.1f %% of bare (%d bytes)\n",
+		b, s, ratio := alternate(ctx, d, bareURL, api, x, requests)
+		fmt.Fprintf(out, "  %-38s sim %8.1f req/s p50 %-10v p99 %-10v | bare %8.1f req/s p50 %-10v | %5.1f %% of bare (%d requests of %d bytes)\n",
 			"GET "+strings.ReplaceAll(strings.ReplaceAll(x.Path, "%5B", "["), "%5D", "]"), s.PerSec, s.P50.Round(time.Microsecond),
-			s.P99.Round(time.Microsecond), b.PerSec, b.P50.Round(time.Microsecond), ratio, s.Bytes)
+			s.P99.Round(time.Microsecond), b.PerSec, b.P50.Round(time.Microsecond), ratio, requests, s.Bytes)
 		if s.Errors+b.Errors > 0 {
 			return fmt.Errorf("%s: %d errors (%s)", x.Path, s.Errors+b.Errors, s.FirstError+b.FirstError)
 		}
 	}
 	return nil
+}
+
+// loadRounds is how many rounds alternate between the bare handler and
+// the simulator, at most: the machine's speed drifts over a run, and
+// back-to-back rounds see the same speed.
+const loadRounds = 5
+
+// alternate drives x requests times in all against the bare handler and
+// the simulator, in up to loadRounds rounds that alternate between them
+// (each client sends at least one request a round). It returns the
+// median round of each by req/s, with the errors of all rounds, and the
+// median of the rounds' ratios of the simulator's req/s to the bare
+// handler's, in percent.
+func alternate(ctx context.Context, d bench.Driver, bareURL, api string, x bench.Exchange, requests int) (bare, sim bench.Sample, ratio float64) {
+	rounds := max(min(loadRounds, requests/max(d.Concurrency, 1)), 1)
+	var bares, sims []bench.Sample
+	var ratios []float64
+	for r := range rounds {
+		n := requests / rounds
+		if r < requests%rounds {
+			n++
+		}
+		b, s := d.Drive(ctx, bareURL, x, n), d.Drive(ctx, api, x, n)
+		if b.PerSec > 0 {
+			ratios = append(ratios, 100*s.PerSec/b.PerSec)
+		}
+		bares, sims = append(bares, b), append(sims, s)
+	}
+	return medianRound(bares), medianRound(sims), bench.Median(ratios)
+}
+
+// medianRound is the round of median req/s, with every round's errors.
+func medianRound(rounds []bench.Sample) bench.Sample {
+	errs, first := 0, ""
+	for _, r := range rounds {
+		errs += r.Errors
+		if first == "" {
+			first = r.FirstError
+		}
+	}
+	slices.SortFunc(rounds, func(a, b bench.Sample) int { return cmp.Compare(a.PerSec, b.PerSec) })
+	m := rounds[(len(rounds)-1)/2]
+	m.Errors, m.FirstError = errs, first
+	return m
 }
 
 // clientProcess runs this program's `load --clients-only` against sqlAddr

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"regexp"
 	"testing"
+
+	"github.com/mxharness/mxharness/bench"
 )
 
 // TestLoadCommand runs `mxharness load` small, clients in-process (a test
@@ -22,8 +24,8 @@ func TestLoadCommand(t *testing.T) {
 		`(?m)^  GET /v1/sessions/:id +[1-9]\d* requests +[0-9.]+ req/s +p50 \S+ +p99 \S+ +errors 0$`,
 		`(?m)^  GET /v1/sessions +\d+ requests`,
 		`(?m)^synthetic: 1500 created through the control API in \S+; heap per synthetic session -?[0-9.]+ KiB`,
-		`(?m)^beside a bare handler writing the same bytes, 2 clients, 20 requests each, 1550 sessions:$`,
-		`(?m)^  GET /v1/sessions\?page\[size\]=100 +sim +[0-9.]+ req/s p50 \S+ +p99 \S+ +\| bare +[0-9.]+ req/s p50 \S+ +\| +[0-9.]+ % of bare`,
+		`(?m)^beside a bare handler writing the same bytes, 2 clients, 1550 sessions, in alternating rounds \(medians\):$`,
+		`(?m)^  GET /v1/sessions\?page\[size\]=100 +sim +[0-9.]+ req/s p50 \S+ +p99 \S+ +\| bare +[0-9.]+ req/s p50 \S+ +\| +[0-9.]+ % of bare \(20 requests of \d+ bytes\)$`,
 		`(?m)^  GET /v1/sessions +sim +[0-9.]+ req/s`,
 		`(?m)^heap per session once listed: \+-?[0-9.]+ KiB \(kept parts and bodies; heap [0-9.]+ MiB\)$`,
 	} {
@@ -39,5 +41,14 @@ func TestLoadCommandRejectsBadFlags(t *testing.T) {
 		if code := run(t.Context(), append([]string{"load"}, args...), &out, &errOut); code != 2 {
 			t.Errorf("load %v exited %d, want 2", args, code)
 		}
+	}
+}
+
+// TestMedianRoundKeepsEveryRoundsErrors: the round reported is the one of
+// median req/s, and no round's failures are dropped with the others.
+func TestMedianRoundKeepsEveryRoundsErrors(t *testing.T) {
+	got := medianRound([]bench.Sample{{PerSec: 3, Errors: 1, FirstError: "first"}, {PerSec: 1}, {PerSec: 2, Errors: 2, FirstError: "later"}})
+	if got.PerSec != 2 || got.Errors != 3 || got.FirstError != "first" {
+		t.Errorf("medianRound = %+v, want req/s 2 with 3 errors, the first %q", got, "first")
 	}
 }
