@@ -29,8 +29,13 @@ type routed struct {
 	err    error
 }
 
-// routesRemembered bounds the memo: a few KiB a path.
-const routesRemembered = 1024
+// routesRemembered bounds the memo's entries, and rememberedPathMax the
+// paths it keeps (MaxScale's are short; a request line may take 1 MB):
+// under 1 MiB of keys in all, a few KiB an entry with its answer.
+const (
+	routesRemembered  = 1024
+	rememberedPathMax = 512
+)
 
 // find returns the router's answer for a request with method and the URL
 // of r, from the memo when it holds one.
@@ -46,6 +51,9 @@ func (m *routeMemo) find(router routers.Router, r *http.Request, method string) 
 	rr := r.WithContext(r.Context())
 	rr.Method = method
 	got.route, got.params, got.err = router.FindRoute(rr)
+	if len(key.path)+len(key.rawPath) > rememberedPathMax {
+		return got
+	}
 	m.mu.Lock()
 	if len(m.routes) >= routesRemembered || m.routes == nil {
 		m.routes = make(map[routeKey]routed)

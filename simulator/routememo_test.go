@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mxharness/mxharness/spec"
@@ -13,7 +14,7 @@ import (
 // TestRouteMemoAnswersAsTheRouter: a remembered route is the router's own
 // answer for that method and path (a hit and a miss alike), paths the
 // router tells apart by their escaping stay apart, and the memo stays
-// within its bound.
+// within its bounds.
 func TestRouteMemoAnswersAsTheRouter(t *testing.T) {
 	router, err := spec.NewRouter()
 	if err != nil {
@@ -27,7 +28,8 @@ func TestRouteMemoAnswersAsTheRouter(t *testing.T) {
 		}
 		return fmt.Sprintf("%s %v %v", id, got.params, got.err)
 	}
-	targets := []string{"/v1/sessions", "/v1/sessions/", "/sessions", "/v1/sessions/12", "/v1/sessions/12/",
+	long := "/v1/sessions/" + strings.Repeat("7", rememberedPathMax)
+	targets := []string{long, "/v1/sessions", "/v1/sessions/", "/sessions", "/v1/sessions/12", "/v1/sessions/12/",
 		"/v1/sessions/a%2Fb", "/v1/sessions/a/b", "/v1/sessions/restart", "/v1/nowhere", "/v1/sessions?page[size]=3"}
 	for _, method := range []string{http.MethodGet, http.MethodPatch, http.MethodPost, http.MethodDelete} {
 		for _, target := range targets {
@@ -40,6 +42,9 @@ func TestRouteMemoAnswersAsTheRouter(t *testing.T) {
 				}
 			}
 		}
+	}
+	if _, ok := memo.routes[routeKey{http.MethodGet, long, ""}]; ok {
+		t.Errorf("a path of %d bytes was remembered, bound %d", len(long), rememberedPathMax)
 	}
 	for i := range routesRemembered + 10 {
 		memo.find(router, httptest.NewRequest(http.MethodGet, fmt.Sprintf("/v1/sessions/%d", i), nil), http.MethodGet)
